@@ -1,0 +1,41 @@
+// The consumer's configuration, read from the environment once and validated as a whole.
+
+import { envReader, type Env } from '@herald/shared/env'
+import { readKafkaEnv } from '@herald/shared/kafka'
+import { hostname } from 'node:os'
+
+export interface ConsumerConfig {
+  /** Names this instance in logs and in Kafka's client id. */
+  instance: string
+  host: string
+  port: number
+  logLevel: string
+  kafkaBrokers: string[]
+  topicPrefix: string
+  /** The one consumer group every consumer instance joins. */
+  groupId: string
+  /** How often to look for new topics (kafkajs does not notice them by itself). */
+  topicRefreshMs: number
+  redisUrl: string
+  /** How many topics one socket may watch at once. */
+  maxTopicsPerSocket: number
+  shutdownTimeoutMs: number
+}
+
+export function readConsumerConfig(env: Env): Readonly<ConsumerConfig> {
+  const read = envReader(env)
+  const config: ConsumerConfig = {
+    instance: read.string('HERALD_INSTANCE', `consumer-${hostname()}`),
+    host: read.string('HOST', '0.0.0.0'),
+    port: read.int('PORT', 8080, { min: 0, max: 65535 }),
+    logLevel: read.string('LOG_LEVEL', 'info'),
+    ...readKafkaEnv(read),
+    groupId: read.string('HERALD_CONSUMER_GROUP', 'herald-consumers'),
+    topicRefreshMs: read.int('HERALD_TOPIC_REFRESH_MS', 1000, { min: 100, max: 600_000 }),
+    redisUrl: read.string('REDIS_URL', 'redis://127.0.0.1:6379'),
+    maxTopicsPerSocket: read.int('HERALD_MAX_TOPICS_PER_SOCKET', 100, { min: 1, max: 10_000 }),
+    shutdownTimeoutMs: read.int('HERALD_SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),
+  }
+  if (!/^rediss?:\/\//.test(config.redisUrl)) read.problem('REDIS_URL: expected redis://host:port')
+  return read.finish(config)
+}

@@ -1,0 +1,102 @@
+// Entry point: Redis adapter, Kafka subscription (once per process), Socket.IO server; drains on
+// SIGTERM.
+
+import { createAdapter } from '@socket.io/redis-adapter'
+import { createKafkaClient, KafkaSubscriber, TopicAdmin } from '@herald/shared/kafka'
+import { createLogger, onShutdownSignal } from '@herald/shared/service'
+import { Redis } from 'ioredis'
+import { once } from 'node:events'
+
+import { createConsumerApp } from './app.js'
+import { readConsumerConfig } from './config.js'
+
+const config = readConsumerConfig(process.env)
+const logger = createLogger(config.instance, config.logLevel)
+
+// ioredis reconnects by itself and queues commands meanwhile; /readyz reports when it is down.
+const redisPub = new Redis(config.redisUrl, { maxRetriesPerRequest: null })
+const redisSub = redisPub.duplicate()
+for (const [role, client] of [
+  ['pub', redisPub],
+  ['sub', redisSub],
+] as const) {
+  client.on('error', (error: Error) => logger.warn({ err: error, role }, 'redis error'))
+}
+
+const kafka = createKafkaClient(
+  {
+    brokers: config.kafkaBrokers,
+    clientId: config.instance,
+    topicPrefix: config.topicPrefix,
+    requestTimeoutMs: 5000,
+  },
+  logger,
+)
+const admin = new TopicAdmin(
+  kafka,
+  { topicPrefix: config.topicPrefix, partitions: 1, replicationFactor: -1 },
+  logger,
+)
+
+let draining = false
+const { httpServer, io, broadcast } = createConsumerApp({
+  config,
+  readiness: () => ({
+    kafka: subscriber.ready,
+    redis: redisPub.status === 'ready' && redisSub.status === 'ready',
+    accepting: !draining,
+  }),
+  ioOptions: { adapter: createAdapter(redisPub, redisSub) },
+})
+
+const subscriber = new KafkaSubscriber(
+  kafka,
+  admin,
+  {
+    groupId: config.groupId,
+    topicPrefix: config.topicPrefix,
+    refreshIntervalMs: config.topicRefreshMs,
+    onRecord: broadcast,
+    onFatal: (error) => {
+      logger.fatal({ err: error }, 'Kafka consumer crashed for good; exiting to be restarted')
+      process.exit(1)
+    },
+  },
+  logger,
+)
+
+onShutdownSignal(
+  async () => {
+    draining = true
+    // Hand partitions to the other instances first; they keep broadcasting through Redis.
+    await subscriber.stop()
+    await admin.disconnect()
+    // Disconnected sockets reconnect through nginx to another instance.
+    await io.close()
+    await Promise.all([redisPub.quit(), redisSub.quit()])
+  },
+  { logger, timeoutMs: config.shutdownTimeoutMs },
+)
+
+httpServer.listen(config.port, config.host)
+await once(httpServer, 'listening')
+const address = httpServer.address()
+const port = typeof address === 'object' && address !== null ? address.port : config.port
+logger.info({ host: config.host, port }, 'listening')
+
+// The one Kafka subscription of this process, made at start-up: never per socket.
+await startSubscriber()
+
+/** Keeps trying until Kafka answers: a consumer may start before the broker. */
+async function startSubscriber(): Promise<void> {
+  while (!draining) {
+    try {
+      await subscriber.start()
+      logger.info('consuming')
+      return
+    } catch (error) {
+      logger.warn({ err: error }, 'Kafka not reachable yet; retrying')
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+    }
+  }
+}

@@ -1,0 +1,81 @@
+// The producer's HTTP application. Takes its dependencies, never listens and never reads env.
+
+import type { KafkaPublisher } from '@herald/shared/kafka'
+import type { Logger } from '@herald/shared/service'
+import express, { type Express, type RequestHandler } from 'express'
+
+import type { ProducerConfig } from './config.js'
+import { ApiError, errorHandler } from './errors.js'
+import { notifyHandlers } from './notify-route.js'
+
+export interface ProducerAppDeps {
+  publisher: Pick<KafkaPublisher, 'publish' | 'connected'>
+  config: Pick<ProducerConfig, 'instance' | 'maxBodyBytes' | 'retryAfterSeconds'>
+  logger: Logger
+  /** True from the shutdown signal on: the instance finishes what it holds and takes nothing new. */
+  isDraining: () => boolean
+}
+
+export function createProducerApp({
+  publisher,
+  config,
+  logger,
+  isDraining,
+}: ProducerAppDeps): Express {
+  const app = express()
+  app.disable('x-powered-by')
+
+  // While draining, tell nginx not to reuse this connection, so no new request lands here.
+  app.use((_req, res, next) => {
+    if (isDraining()) res.set('Connection', 'close')
+    next()
+  })
+
+  app
+    .route('/notify')
+    .post(...notifyHandlers(publisher, config.maxBodyBytes))
+    .all(methodNotAllowed(['POST']))
+
+  app
+    .route('/healthz')
+    .get((_req, res) => {
+      res.json({ status: 'ok', instance: config.instance })
+    })
+    .all(methodNotAllowed(['GET']))
+
+  app
+    .route('/readyz')
+    .get((_req, res) => {
+      const kafka = publisher.connected
+      const draining = isDraining()
+      const ready = kafka && !draining
+      res.status(ready ? 200 : 503).json({
+        status: ready ? 'ready' : 'not_ready',
+        instance: config.instance,
+        kafka,
+        draining,
+      })
+    })
+    .all(methodNotAllowed(['GET']))
+
+  app.use((req, _res, next) => {
+    next(new ApiError(404, 'not_found', `no route for ${req.method} ${req.path}`))
+  })
+  app.use(errorHandler(config, logger))
+  return app
+}
+
+function methodNotAllowed(allowed: readonly string[]): RequestHandler {
+  return (req, _res, next) => {
+    next(
+      new ApiError(
+        405,
+        'method_not_allowed',
+        `${req.method} is not allowed here; use ${allowed.join(', ')}`,
+        {
+          Allow: allowed.join(', '),
+        },
+      ),
+    )
+  }
+}

@@ -1,0 +1,45 @@
+// The producer's configuration, read from the environment once and validated as a whole.
+
+import { envReader, type Env } from '@herald/shared/env'
+import { readKafkaEnv } from '@herald/shared/kafka'
+import { hostname } from 'node:os'
+
+export interface ProducerConfig {
+  /** Names this instance in logs and in Kafka's client id. */
+  instance: string
+  host: string
+  port: number
+  logLevel: string
+  kafkaBrokers: string[]
+  topicPrefix: string
+  topicPartitions: number
+  topicReplicationFactor: number
+  /** Longest wait for Kafka's acknowledgement before answering 503. */
+  publishTimeoutMs: number
+  /** The `Retry-After` of a 503, in seconds. */
+  retryAfterSeconds: number
+  maxBodyBytes: number
+  shutdownTimeoutMs: number
+}
+
+export function readProducerConfig(env: Env): Readonly<ProducerConfig> {
+  const read = envReader(env)
+  const config: ProducerConfig = {
+    instance: read.string('HERALD_INSTANCE', `producer-${hostname()}`),
+    host: read.string('HOST', '0.0.0.0'),
+    port: read.int('PORT', 8080, { min: 0, max: 65535 }),
+    logLevel: read.string('LOG_LEVEL', 'info'),
+    ...readKafkaEnv(read),
+    topicPartitions: read.int('HERALD_TOPIC_PARTITIONS', 3, { min: 1, max: 10_000 }),
+    topicReplicationFactor: read.int('HERALD_TOPIC_REPLICATION_FACTOR', -1, { min: -1, max: 32 }),
+    // The contract promises an answer within 5 s; leave room for HTTP on both sides.
+    publishTimeoutMs: read.int('HERALD_PUBLISH_TIMEOUT_MS', 4000, { min: 100, max: 4900 }),
+    retryAfterSeconds: read.int('HERALD_RETRY_AFTER_SECONDS', 1, { min: 1, max: 3600 }),
+    maxBodyBytes: read.int('HERALD_MAX_BODY_BYTES', 64 * 1024, {
+      min: 1024,
+      max: 16 * 1024 * 1024,
+    }),
+    shutdownTimeoutMs: read.int('HERALD_SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),
+  }
+  return read.finish(config)
+}

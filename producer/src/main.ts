@@ -1,0 +1,64 @@
+// Entry point: wires Kafka into the HTTP app, listens, and drains on SIGTERM.
+
+import { createKafkaClient, KafkaPublisher, TopicAdmin } from '@herald/shared/kafka'
+import { createLogger, onShutdownSignal } from '@herald/shared/service'
+import { once } from 'node:events'
+
+import { createProducerApp } from './app.js'
+import { readProducerConfig } from './config.js'
+
+const config = readProducerConfig(process.env)
+const logger = createLogger(config.instance, config.logLevel)
+
+const kafka = createKafkaClient(
+  {
+    brokers: config.kafkaBrokers,
+    clientId: config.instance,
+    topicPrefix: config.topicPrefix,
+    requestTimeoutMs: config.publishTimeoutMs,
+  },
+  logger,
+)
+const admin = new TopicAdmin(
+  kafka,
+  {
+    topicPrefix: config.topicPrefix,
+    partitions: config.topicPartitions,
+    replicationFactor: config.topicReplicationFactor,
+  },
+  logger,
+)
+const publisher = new KafkaPublisher(
+  kafka,
+  admin,
+  { topicPrefix: config.topicPrefix, timeoutMs: config.publishTimeoutMs, reconnectDelayMs: 1000 },
+  logger,
+)
+
+let draining = false
+const app = createProducerApp({ publisher, config, logger, isDraining: () => draining })
+const server = app.listen(config.port, config.host)
+// nginx keeps upstream connections open for up to 60 s; never close one first, or a request sent
+// on it at that moment fails.
+server.keepAliveTimeout = 65_000
+await once(server, 'listening')
+const address = server.address()
+const port = typeof address === 'object' && address !== null ? address.port : config.port
+logger.info({ host: config.host, port }, 'listening')
+
+void publisher.connect()
+
+onShutdownSignal(
+  async () => {
+    draining = true
+    // Stop accepting, answer what is in flight, then let Kafka go.
+    const closed = new Promise<void>((resolve, reject) =>
+      server.close((error) => (error ? reject(error) : resolve())),
+    )
+    server.closeIdleConnections()
+    await closed
+    await admin.disconnect()
+    await publisher.disconnect()
+  },
+  { logger, timeoutMs: config.shutdownTimeoutMs },
+)

@@ -1,0 +1,84 @@
+// @ts-check
+// The entry of `npm start` and `npm test` on any machine, fresh clones included. It runs before
+// the npm packages exist, so it is plain JavaScript on node: builtins only: it installs what is
+// missing, builds, and hands over to the TypeScript tools.
+
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const bin = (pkg, file) => join(root, 'node_modules', pkg, file)
+
+function say(message) {
+  console.log(`herald ▸ ${message}`)
+}
+
+/** Runs a step; on failure, names it and exits with its status. */
+function run(label, command, args) {
+  if (label) say(label)
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' })
+  if (result.status !== 0) {
+    console.error(`herald: ${label || [command, ...args].join(' ')} failed`)
+    process.exit(result.status ?? 1)
+  }
+}
+
+function requireNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number)
+  if (major < 20 || (major === 20 && minor < 19)) {
+    console.error(`herald: Node.js 20.19 or newer is required (this is ${process.version})`)
+    process.exit(1)
+  }
+}
+
+/** npm ci when node_modules is missing or older than the lockfile. */
+function installPackages() {
+  const installed = join(root, 'node_modules', '.package-lock.json')
+  const lock = join(root, 'package-lock.json')
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return
+  run('installing npm packages (npm ci)', 'npm', ['ci', '--no-audit', '--no-fund'])
+}
+
+const node = process.execPath
+const [command, ...args] = process.argv.slice(2)
+
+requireNode()
+installPackages()
+run('building', node, [bin('typescript', 'bin/tsc'), '-b'])
+
+if (command === 'start') {
+  // The stack runs in this process's place: a SIGTERM sent to npm reaches it through here, and
+  // its exit status is ours.
+  const stack = spawn(node, [join(root, 'stack/dist/cli.js'), 'start', ...args], {
+    cwd: root,
+    stdio: 'inherit',
+  })
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => stack.kill(signal))
+  }
+  stack.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
+} else if (command === 'test') {
+  run('installing what the tests need', node, [join(root, 'stack/dist/cli.js'), 'prepare'])
+  run('type-checking the tests', node, [
+    bin('typescript', 'bin/tsc'),
+    '-p',
+    'test/tsconfig.json',
+    '--noEmit',
+  ])
+  run('linting', node, [bin('eslint', 'bin/eslint.js'), '.'])
+  run('checking formatting', node, [bin('prettier', 'bin/prettier.cjs'), '--check', '.'])
+  run('unit tests', node, [bin('vitest', 'vitest.mjs'), 'run', '--project', 'unit', ...args])
+  run('integration tests (real Kafka, Redis, nginx)', node, [
+    bin('vitest', 'vitest.mjs'),
+    'run',
+    '--project',
+    'integration',
+    ...args,
+  ])
+  say('all tests passed')
+} else {
+  console.error('usage: node scripts/bootstrap.mjs start|test [args]')
+  process.exit(2)
+}

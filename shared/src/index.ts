@@ -1,0 +1,6 @@
+// The public contract of herald, safe to import in Node and in the browser.
+export * from './errors.js'
+export * from './events.js'
+export * from './notification.js'
+export * from './subscription.js'
+export * from './topic.js'

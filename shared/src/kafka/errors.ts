@@ -1,0 +1,25 @@
+// Typed failures of the Kafka layer. Callers decide on `retriable`, never on message text.
+
+/** Kafka could not take the record in time: unreachable, stalled or electing a leader. */
+export class KafkaUnavailableError extends Error {
+  override readonly name = 'KafkaUnavailableError'
+  readonly retriable = true
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
+/** Kafka refused the topic itself, for example a name that collides with an existing one. */
+export class TopicRejectedError extends Error {
+  override readonly name = 'TopicRejectedError'
+  readonly retriable = false
+
+  constructor(
+    readonly topic: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}

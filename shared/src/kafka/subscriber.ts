@@ -1,0 +1,159 @@
+// Consumes every herald topic once per process, as one member of a consumer group shared by all
+// consumer instances. kafkajs resolves a subscription only when it starts, so a watcher lists the
+// topics every `refreshIntervalMs` and re-subscribes when the set changed: a topic created after
+// start-up is delivered from its first record.
+
+import type { Consumer, EachBatchPayload } from 'kafkajs'
+import type { Logger } from 'pino'
+
+import { heraldTopicName, kafkaTopicName, type KafkaClient } from './client.js'
+import type { TopicAdmin } from './topic-admin.js'
+
+/** One record as herald sees it, whichever Kafka client wrote it. */
+export interface ConsumedRecord {
+  /** herald topic name (without the prefix). */
+  topic: string
+  partition: number
+  offset: string
+  timestamp: number
+  key: string | null
+  value: Buffer | null
+}
+
+export interface SubscriberOptions {
+  groupId: string
+  topicPrefix: string
+  /** How often to look for topics created or deleted since the last look. */
+  refreshIntervalMs: number
+  /** Called once per record, in offset order per partition; its offset is committed after it returns. */
+  onRecord: (record: ConsumedRecord) => void
+  /** Called when kafkajs gives up; the process should exit and be restarted. */
+  onFatal: (error: Error) => void
+}
+
+export class KafkaSubscriber {
+  readonly #kafka: KafkaClient
+  readonly #admin: TopicAdmin
+  readonly #options: SubscriberOptions
+  readonly #logger: Logger
+  #consumer: Consumer | undefined
+  #topics: string[] = []
+  #joined = false
+  #refreshTimer: NodeJS.Timeout | undefined
+  #refreshing: Promise<void> = Promise.resolve()
+  #stopped = false
+
+  constructor(kafka: KafkaClient, admin: TopicAdmin, options: SubscriberOptions, logger: Logger) {
+    this.#kafka = kafka
+    this.#admin = admin
+    this.#options = options
+    this.#logger = logger
+  }
+
+  /** True once the group was joined (or there is nothing to consume yet). */
+  get ready(): boolean {
+    return this.#joined
+  }
+
+  /** Subscribes to the topics that exist now and starts watching for new ones. */
+  async start(): Promise<void> {
+    await this.#resubscribe(await this.#admin.listTopics())
+    this.#scheduleRefresh()
+  }
+
+  /** Stops consuming, commits what was handed over and leaves the group. */
+  async stop(): Promise<void> {
+    this.#stopped = true
+    clearTimeout(this.#refreshTimer)
+    await this.#refreshing
+    this.#joined = false
+    await this.#consumer?.disconnect()
+    this.#consumer = undefined
+  }
+
+  #scheduleRefresh(): void {
+    this.#refreshTimer = setTimeout(() => {
+      this.#refreshing = this.#refresh()
+        .catch((error: unknown) => this.#logger.warn({ err: error }, 'could not refresh topics'))
+        .finally(() => {
+          if (!this.#stopped) this.#scheduleRefresh()
+        })
+    }, this.#options.refreshIntervalMs)
+  }
+
+  async #refresh(): Promise<void> {
+    const topics = await this.#admin.listTopics()
+    if (this.#stopped || sameList(topics, this.#topics)) return
+    const added = topics.filter((topic) => !this.#topics.includes(topic))
+    this.#logger.info({ topics: topics.length, added }, 'topic set changed; re-subscribing')
+    await this.#resubscribe(topics)
+  }
+
+  /** kafkajs cannot drop a subscription: a changed topic set gets a fresh group member. */
+  async #resubscribe(topics: string[]): Promise<void> {
+    await this.#consumer?.disconnect()
+    this.#consumer = undefined
+    this.#topics = topics
+    if (topics.length === 0) {
+      this.#joined = true
+      return
+    }
+    const consumer = this.#kafka.consumer({
+      groupId: this.#options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      // Bounds how long a stop waits for an idle fetch; records arrive as soon as they exist anyway.
+      maxWaitTimeInMs: 500,
+    })
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.#joined = true
+    })
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.#options.onFatal(payload.error)
+    })
+    this.#consumer = consumer
+    try {
+      await consumer.connect()
+      await consumer.subscribe({
+        topics: topics.map((topic) => kafkaTopicName(this.#options.topicPrefix, topic)),
+        // A topic this group never read (a new one above all) is read from its first record.
+        fromBeginning: true,
+      })
+      await consumer.run({
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.#deliverBatch(payload),
+      })
+    } catch (error) {
+      // Leave no half-started member behind; the next refresh tries the whole set again.
+      this.#consumer = undefined
+      this.#topics = []
+      await consumer.disconnect().catch(() => undefined)
+      throw error
+    }
+  }
+
+  async #deliverBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload
+    const topic = heraldTopicName(this.#options.topicPrefix, batch.topic)
+    for (const message of batch.messages) {
+      if (!payload.isRunning() || payload.isStale()) return
+      if (topic !== undefined) {
+        this.#options.onRecord({
+          topic,
+          partition: batch.partition,
+          offset: message.offset,
+          timestamp: Number(message.timestamp),
+          key: message.key?.toString('utf8') ?? null,
+          value: message.value,
+        })
+      }
+      payload.resolveOffset(message.offset)
+    }
+    await payload.heartbeat()
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index])
+}

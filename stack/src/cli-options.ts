@@ -1,0 +1,61 @@
+// The start command's options: flags mirror `docker compose up --scale`, env gives defaults.
+
+import { parseArgs } from 'node:util'
+
+export interface StartOptions {
+  producers: number
+  consumers: number
+  port: number
+  kafkaPort: number
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+}
+
+export const USAGE = `usage: npm start -- [--producers N] [--consumers M] [--port P] [--kafka-port K]
+
+  --producers N    producer instances (default 2)
+  --consumers M    consumer instances (default 2)
+  --port P         the entry point's port (default $HERALD_PORT or 9000)
+  --kafka-port K   Kafka's port on 127.0.0.1 (default $HERALD_KAFKA_PORT or 9092)`
+
+export function parseStartOptions(args: readonly string[], env: NodeJS.ProcessEnv): StartOptions {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args: [...args],
+      options: {
+        producers: { type: 'string' },
+        consumers: { type: 'string' },
+        port: { type: 'string' },
+        'kafka-port': { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }))
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  return {
+    producers: integer('--producers', values.producers ?? '2', 1, 32),
+    consumers: integer('--consumers', values.consumers ?? '2', 1, 32),
+    port: integer('--port', values.port ?? env.HERALD_PORT ?? '9000', 1, 65535),
+    kafkaPort: integer(
+      '--kafka-port',
+      values['kafka-port'] ?? env.HERALD_KAFKA_PORT ?? '9092',
+      1,
+      65535,
+    ),
+  }
+}
+
+function integer(flag: string, value: string, min: number, max: number): number {
+  const parsed = Number(value)
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw new UsageError(
+      `${flag} must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`,
+    )
+  }
+  return parsed
+}

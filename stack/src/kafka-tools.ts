@@ -1,0 +1,92 @@
+// Apache Kafka's own command-line clients, run from the cached jars. Tests use them as the
+// independent writer and reader: a client that is not herald and not kafkajs.
+
+import { findOnPath, runCommand } from './commands.js'
+import type { KafkaDistribution } from './kafka-distribution.js'
+
+export interface ToolRecord {
+  partition: number
+  offset: string
+  key: string | null
+  value: string
+}
+
+interface ToolTarget {
+  distribution: KafkaDistribution
+  brokers: readonly string[]
+}
+
+function java(): string {
+  const path = findOnPath('java')
+  if (path === undefined) throw new Error('java is not installed')
+  return path
+}
+
+/** Writes `key\tvalue` lines (or bare values) with kafka-console-producer, acks from all replicas. */
+export async function produceWithKafkaTools(
+  { distribution, brokers }: ToolTarget,
+  topic: string,
+  records: readonly { key?: string; value: string }[],
+): Promise<void> {
+  const keyed = records.every((record) => record.key !== undefined)
+  const lines = records.map((record) => (keyed ? `${record.key}\t${record.value}` : record.value))
+  await runCommand(
+    java(),
+    [
+      '-cp',
+      distribution.classpath,
+      'kafka.tools.ConsoleProducer',
+      '--bootstrap-server',
+      brokers.join(','),
+      '--topic',
+      topic,
+      '--producer-property',
+      'acks=all',
+      ...(keyed ? ['--property', 'parse.key=true', '--property', 'key.separator=\t'] : []),
+    ],
+    { input: `${lines.join('\n')}\n`, timeoutMs: 60_000 },
+  )
+}
+
+/** Reads the first `count` records of `topic` with kafka-console-consumer (in no set order across partitions). */
+export async function consumeWithKafkaTools(
+  { distribution, brokers }: ToolTarget,
+  topic: string,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<ToolRecord[]> {
+  const output = await runCommand(
+    java(),
+    [
+      '-cp',
+      distribution.classpath,
+      'org.apache.kafka.tools.consumer.ConsoleConsumer',
+      '--bootstrap-server',
+      brokers.join(','),
+      '--topic',
+      topic,
+      '--from-beginning',
+      '--max-messages',
+      String(count),
+      '--timeout-ms',
+      String(timeoutMs),
+      '--property',
+      'print.partition=true',
+      '--property',
+      'print.offset=true',
+      '--property',
+      'print.key=true',
+    ],
+    { timeoutMs: timeoutMs + 30_000 },
+  )
+  return output
+    .split('\n')
+    .map((line) => /^Partition:(\d+)\tOffset:(\d+)\t(.*?)\t(.*)$/.exec(line))
+    .filter((match) => match !== null)
+    .map(([, partition, offset, key, value]) => ({
+      partition: Number(partition),
+      offset: offset as string,
+      key: key === 'null' ? null : (key as string),
+      value: value as string,
+    }))
+}

@@ -1,0 +1,162 @@
+// The native stack: the same topology as docker-compose.yml — Kafka (KRaft), Redis, N producers,
+// M consumers and nginx in front — as supervised local processes on loopback.
+
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+
+import { ensureKafkaDistribution, type KafkaDistribution } from './kafka-distribution.js'
+import { prepareKafkaBroker } from './kafka-broker.js'
+import { nginxProcess } from './nginx.js'
+import { REPO_ROOT } from './paths.js'
+import { assertPortFree, freePort } from './ports.js'
+import { ensureTools } from './prerequisites.js'
+import { redisProcess } from './redis.js'
+import type { Reporter } from './reporter.js'
+import { serviceProcess, type ServiceKind } from './services.js'
+import { Supervisor } from './supervisor.js'
+
+export interface StackOptions {
+  producers: number
+  consumers: number
+  /** The entry point's port; 0 picks a free one. */
+  port: number
+  /** Kafka's client port; 0 picks a free one. */
+  kafkaPort: number
+  /** Where Kafka's data, logs and generated configs live. */
+  dataDir: string
+  reporter: Reporter
+  /** Added to every producer's and consumer's environment. */
+  serviceEnv?: Readonly<Record<string, string>>
+}
+
+export interface Instance {
+  name: string
+  kind: ServiceKind
+  /** The instance's own address, bypassing nginx. */
+  url: string
+}
+
+export interface RunningStack {
+  /** The entry point: http://127.0.0.1:<port>. */
+  url: string
+  kafkaBrokers: string[]
+  redisUrl: string
+  kafka: KafkaDistribution
+  instances: Instance[]
+  supervisor: Supervisor
+  stop(): Promise<void>
+}
+
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const { reporter, dataDir } = options
+  for (const kind of ['producer', 'consumer']) {
+    if (!existsSync(join(REPO_ROOT, kind, 'dist', 'main.js'))) {
+      throw new Error(`${kind}/dist/main.js is missing; build first with: npm run build`)
+    }
+  }
+  const tools = await ensureTools(['java', 'maven', 'redis', 'nginx'], reporter)
+  const kafka = await ensureKafkaDistribution(reporter)
+
+  if (options.port !== 0) {
+    await assertPortFree(
+      options.port,
+      'the entry point',
+      'choose another with --port or HERALD_PORT',
+    )
+  }
+  if (options.kafkaPort !== 0) {
+    await assertPortFree(
+      options.kafkaPort,
+      'Kafka',
+      'choose another with --kafka-port or HERALD_KAFKA_PORT',
+    )
+  }
+  const ports = await distinctFreePorts(4 + options.producers + options.consumers)
+  const take = (): number => ports.pop() as number
+  const entryPort = options.port || take()
+  const kafkaPort = options.kafkaPort || take()
+  const kafkaBrokers = [`127.0.0.1:${kafkaPort}`]
+  const redisPort = take()
+  const redisUrl = `redis://127.0.0.1:${redisPort}`
+
+  mkdirSync(dataDir, { recursive: true })
+  const supervisor = new Supervisor()
+  supervisor.on('restarting', (name, reason, delayMs) =>
+    reporter.warn(`${name} ${reason}; restarting in ${delayMs} ms`),
+  )
+  supervisor.on('restarted', (name, pid) => reporter.info(`${name} restarted (pid ${pid})`))
+
+  try {
+    const broker = await prepareKafkaBroker({
+      distribution: kafka,
+      java: tools.java,
+      dir: join(dataDir, 'kafka'),
+      port: kafkaPort,
+      controllerPort: take(),
+    })
+    await reporter.step(`Starting Kafka ${kafka.version} on ${kafkaBrokers[0]}`, () =>
+      supervisor.start(broker),
+    )
+    await supervisor.start(redisProcess(tools.redis, join(dataDir, 'redis'), redisPort))
+    reporter.info(`Redis on ${redisUrl}`)
+
+    const serviceEnv = {
+      KAFKA_BROKERS: kafkaBrokers.join(','),
+      REDIS_URL: redisUrl,
+      ...options.serviceEnv,
+    }
+    const instances: Instance[] = []
+    const specs = (['producer', 'consumer'] as const).flatMap((kind) =>
+      Array.from(
+        { length: kind === 'producer' ? options.producers : options.consumers },
+        (_, i) => {
+          const port = take()
+          instances.push({ name: `${kind}-${i + 1}`, kind, url: `http://127.0.0.1:${port}` })
+          return serviceProcess({
+            kind,
+            index: i + 1,
+            port,
+            logDir: join(dataDir, 'logs'),
+            env: serviceEnv,
+          })
+        },
+      ),
+    )
+    await reporter.step(
+      `Starting ${options.producers} producers and ${options.consumers} consumers`,
+      () => Promise.all(specs.map((spec) => supervisor.start(spec))),
+    )
+    for (const instance of instances) reporter.info(`${instance.name} on ${instance.url}`)
+
+    const portsOf = (kind: ServiceKind): number[] =>
+      instances.filter((i) => i.kind === kind).map((i) => Number(new URL(i.url).port))
+    await supervisor.start(
+      nginxProcess({
+        nginx: tools.nginx,
+        dir: join(dataDir, 'nginx'),
+        port: entryPort,
+        producerPorts: portsOf('producer'),
+        consumerPorts: portsOf('consumer'),
+      }),
+    )
+    return {
+      url: `http://127.0.0.1:${entryPort}`,
+      kafkaBrokers,
+      redisUrl,
+      kafka,
+      instances,
+      supervisor,
+      stop: () => supervisor.stopAll(),
+    }
+  } catch (error) {
+    await supervisor.stopAll()
+    throw error
+  }
+}
+
+/** `count` free ports, no two alike. */
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>()
+  while (ports.size < count) ports.add(await freePort())
+  return [...ports]
+}
