@@ -22,6 +22,13 @@ export default tseslint.config(
     },
   },
   {
+    // Tests are type-checked as one project (test/tsconfig.json), not by their packages' configs.
+    files: ['**/test/**/*.ts', 'vitest.config.ts'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: ['./test/tsconfig.json'] },
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

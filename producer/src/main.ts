@@ -51,12 +51,13 @@ void publisher.connect()
 onShutdownSignal(
   async () => {
     draining = true
-    // Stop accepting, answer what is in flight, then let Kafka go.
+    // Stop accepting, answer what is in flight, then let Kafka go. A keep-alive connection that
+    // finishes its last request becomes idle later; close those as they appear.
     const closed = new Promise<void>((resolve, reject) =>
       server.close((error) => (error ? reject(error) : resolve())),
     )
-    server.closeIdleConnections()
-    await closed
+    const closeIdle = setInterval(() => server.closeIdleConnections(), 50)
+    await closed.finally(() => clearInterval(closeIdle))
     await admin.disconnect()
     await publisher.disconnect()
   },

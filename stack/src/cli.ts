@@ -14,7 +14,8 @@ const reporter = consoleReporter()
 async function start(args: readonly string[]): Promise<void> {
   const options = parseStartOptions(args, process.env)
   const started = Date.now()
-  const stack = await startStack({ ...options, dataDir: DEFAULT_DATA_DIR, reporter })
+  const dataDir = process.env.HERALD_DATA_DIR ?? DEFAULT_DATA_DIR
+  const stack = await startStack({ ...options, dataDir, reporter })
 
   let stopping = false
   const stop = (signal: NodeJS.Signals): void => {
@@ -38,14 +39,14 @@ async function start(args: readonly string[]): Promise<void> {
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   const entry = stack.url.replace('127.0.0.1', 'localhost')
-  reporter.info(`logs and data in ${DEFAULT_DATA_DIR}`)
+  reporter.info(`logs and data in ${dataDir}`)
   reporter.info(
     `ready in ${seconds} s: ${entry} (POST ${entry}/notify, Socket.IO at ${entry}/socket.io/)`,
   )
 }
 
 async function prepare(args: readonly string[]): Promise<void> {
-  const tools: ToolName[] = ['java', 'maven', 'redis', 'nginx']
+  const tools: ToolName[] = ['java', 'maven', 'redis', 'nginx', 'compose']
   if (args.includes('--browser')) tools.push('chromium')
   await ensureTools(tools, reporter)
   await ensureKafkaDistribution(reporter)

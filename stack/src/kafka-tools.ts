@@ -90,3 +90,55 @@ export async function consumeWithKafkaTools(
       value: value as string,
     }))
 }
+
+/** Creates a topic with kafka-topics, as an operator or another system would. */
+export async function createTopicWithKafkaTools(
+  { distribution, brokers }: ToolTarget,
+  topic: string,
+  partitions: number,
+): Promise<void> {
+  await runCommand(
+    java(),
+    [
+      '-cp',
+      distribution.classpath,
+      'org.apache.kafka.tools.TopicCommand',
+      '--bootstrap-server',
+      brokers.join(','),
+      '--create',
+      '--topic',
+      topic,
+      '--partitions',
+      String(partitions),
+    ],
+    { timeoutMs: 60_000 },
+  )
+}
+
+/** The end offset of each partition of `topic` (so the number of records it holds), from kafka-get-offsets. */
+export async function endOffsetsWithKafkaTools(
+  { distribution, brokers }: ToolTarget,
+  topic: string,
+): Promise<Map<number, number>> {
+  const output = await runCommand(
+    java(),
+    [
+      '-cp',
+      distribution.classpath,
+      'org.apache.kafka.tools.GetOffsetShell',
+      '--bootstrap-server',
+      brokers.join(','),
+      '--topic',
+      topic,
+      '--time',
+      '-1',
+    ],
+    { timeoutMs: 60_000 },
+  )
+  const ends = new Map<number, number>()
+  for (const line of output.split('\n')) {
+    const match = /^.+:(\d+):(\d+)$/.exec(line.trim())
+    if (match) ends.set(Number(match[1]), Number(match[2]))
+  }
+  return ends
+}

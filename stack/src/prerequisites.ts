@@ -25,6 +25,11 @@ export const TOOLS = {
   },
   nginx: { command: 'nginx', debianPackage: 'nginx', neededFor: 'the :9000 entry point' },
   chromium: { command: 'chromium', debianPackage: 'chromium', neededFor: 'the browser tests' },
+  compose: {
+    command: 'docker-compose',
+    debianPackage: 'docker-compose',
+    neededFor: 'checking docker-compose.yml without a Docker engine',
+  },
 } as const satisfies Record<string, Tool>
 
 export type ToolName = keyof typeof TOOLS

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { ensureKafkaDistribution, type KafkaDistribution } from './kafka-distribution.js'
 import { prepareKafkaBroker } from './kafka-broker.js'
 import { nginxProcess } from './nginx.js'
+import { pidFile, reapOrphans } from './orphans.js'
 import { REPO_ROOT } from './paths.js'
 import { assertPortFree, freePort } from './ports.js'
 import { ensureTools } from './prerequisites.js'
@@ -57,6 +58,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const tools = await ensureTools(['java', 'maven', 'redis', 'nginx'], reporter)
   const kafka = await ensureKafkaDistribution(reporter)
 
+  mkdirSync(dataDir, { recursive: true })
+  const leftovers = reapOrphans(dataDir)
+  if (leftovers.length > 0) {
+    reporter.warn(`ended ${leftovers.join(', ')} left running by an earlier stack in ${dataDir}`)
+  }
+
   if (options.port !== 0) {
     await assertPortFree(
       options.port,
@@ -79,8 +86,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const redisPort = take()
   const redisUrl = `redis://127.0.0.1:${redisPort}`
 
-  mkdirSync(dataDir, { recursive: true })
-  const supervisor = new Supervisor()
+  const supervisor = new Supervisor(pidFile(dataDir))
   supervisor.on('restarting', (name, reason, delayMs) =>
     reporter.warn(`${name} ${reason}; restarting in ${delayMs} ms`),
   )

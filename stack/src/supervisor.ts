@@ -5,6 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { EventEmitter } from 'node:events'
 import { closeSync, openSync, readFileSync } from 'node:fs'
 
+import { writePids } from './orphans.js'
+
 export interface ProcessSpec {
   name: string
   command: string
@@ -46,7 +48,14 @@ const MAX_RESTART_DELAY_MS = 10_000
 
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly #processes = new Map<string, Managed>()
+  readonly #pidFile: string | undefined
   #stopping = false
+
+  /** @param pidFile where to record the running processes, for reapOrphans after a crash */
+  constructor(pidFile?: string) {
+    super()
+    this.#pidFile = pidFile
+  }
 
   /** Starts a process and resolves once its probe says it is ready. */
   async start(spec: ProcessSpec): Promise<void> {
@@ -60,6 +69,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       stopping: false,
     }
     this.#processes.set(spec.name, managed)
+    this.#recordPids()
     await this.#awaitReady(managed)
   }
 
@@ -106,6 +116,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     // Whatever the process left in its group (nginx workers, say) goes with it.
     killGroup(child, 'SIGKILL')
     this.#processes.delete(name)
+    this.#recordPids()
+  }
+
+  #recordPids(): void {
+    if (this.#pidFile === undefined) return
+    const processes: Record<string, { pid: number; command: string }> = {}
+    for (const [name, { child, spec }] of this.#processes) {
+      if (child.pid !== undefined) processes[name] = { pid: child.pid, command: spec.command }
+    }
+    writePids(this.#pidFile, processes)
   }
 
   #spawn(spec: ProcessSpec): ChildProcess {
@@ -151,6 +171,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (managed.stopping || this.#stopping) return
       managed.child = this.#spawn(managed.spec)
       managed.startedAt = Date.now()
+      this.#recordPids()
       if (managed.child.pid !== undefined) this.emit('restarted', name, managed.child.pid)
     }, delayMs)
   }

@@ -106,8 +106,13 @@ export class KafkaSubscriber {
       // Bounds how long a stop waits for an idle fetch; records arrive as soon as they exist anyway.
       maxWaitTimeInMs: 500,
     })
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.#joined = true
+      const partitions = Object.values(payload.memberAssignment).flat().length
+      this.#logger.info(
+        { leader: payload.isLeader, partitions, durationMs: payload.duration },
+        'joined the consumer group',
+      )
     })
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.#options.onFatal(payload.error)

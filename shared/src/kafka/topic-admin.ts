@@ -42,8 +42,7 @@ export class TopicAdmin {
 
   /** The herald topics that exist now, by herald name, sorted. */
   async listTopics(): Promise<string[]> {
-    await this.#connect()
-    const names = await this.#admin.listTopics()
+    const names = await this.#withConnection(() => this.#admin.listTopics())
     return names
       .map((name) => heraldTopicName(this.#options.topicPrefix, name))
       .filter((name): name is string => name !== undefined)
@@ -58,17 +57,18 @@ export class TopicAdmin {
   async #create(topic: string): Promise<void> {
     const { topicPrefix, partitions, replicationFactor } = this.#options
     try {
-      await this.#connect()
-      const created = await this.#admin.createTopics({
-        topics: [
-          {
-            topic: kafkaTopicName(topicPrefix, topic),
-            numPartitions: partitions,
-            replicationFactor,
-          },
-        ],
-        waitForLeaders: true,
-      })
+      const created = await this.#withConnection(() =>
+        this.#admin.createTopics({
+          topics: [
+            {
+              topic: kafkaTopicName(topicPrefix, topic),
+              numPartitions: partitions,
+              replicationFactor,
+            },
+          ],
+          waitForLeaders: true,
+        }),
+      )
       if (created) this.#logger.info({ topic, partitions }, 'created topic')
       this.#known.add(topic)
     } catch (error) {
@@ -79,12 +79,21 @@ export class TopicAdmin {
     }
   }
 
-  #connect(): Promise<void> {
-    this.#connection ??= this.#admin.connect().catch((error: unknown) => {
+  /**
+   * Runs `request` on a connected admin client. kafkajs's admin does not reconnect by itself once
+   * its broker connection broke (a broker restart or stall leaves it answering "Broker not
+   * connected" for good), so a failed request drops the connection and the next one makes a new one.
+   */
+  async #withConnection<T>(request: () => Promise<T>): Promise<T> {
+    this.#connection ??= this.#admin.connect()
+    try {
+      await this.#connection
+      return await request()
+    } catch (error) {
       this.#connection = undefined
+      await this.#admin.disconnect().catch(() => undefined)
       throw error
-    })
-    return this.#connection
+    }
   }
 }
 

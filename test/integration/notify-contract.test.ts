@@ -1,0 +1,166 @@
+// POST /notify through nginx on the real stack: the 202 and every error of the contract.
+
+import type { ErrorBody, PublishReceipt } from '@herald/shared'
+import { consumeWithKafkaTools, type RunningStack } from '@herald/stack'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { getJson, postNotify } from '../support/http.js'
+import { startTestStack } from '../support/stack.js'
+import { uniqueTopic } from '../support/topics.js'
+
+let stack: RunningStack
+
+beforeAll(async () => {
+  stack = await startTestStack({ producers: 2, consumers: 1 })
+})
+
+afterAll(async () => {
+  await stack?.stop()
+})
+
+function expectError(
+  answer: { status: number; body: unknown },
+  status: number,
+  code: string,
+): void {
+  expect(answer.status).toBe(status)
+  const { error } = answer.body as ErrorBody
+  expect(error.code).toBe(code)
+  expect(typeof error.message).toBe('string')
+  expect(error.message.length).toBeGreaterThan(0)
+}
+
+describe('POST /notify', () => {
+  it('answers 202 with where Kafka stored the record, and the record is in Kafka', async () => {
+    const topic = uniqueTopic('accepted')
+    const before = Date.now()
+    const answer = await postNotify<PublishReceipt>(stack.url, {
+      topic,
+      message: { order: 42, note: 'héllo' },
+      key: 'order-42',
+    })
+
+    expect(answer.status).toBe(202)
+    expect(answer.body).toEqual({
+      topic,
+      partition: expect.any(Number) as number,
+      offset: '0',
+      timestamp: expect.any(Number) as number,
+    })
+    expect(answer.body.timestamp).toBeGreaterThanOrEqual(before)
+    const [record] = await consumeWithKafkaTools(
+      { distribution: stack.kafka, brokers: stack.kafkaBrokers },
+      topic,
+      1,
+    )
+    expect(record).toEqual({
+      partition: answer.body.partition,
+      offset: '0',
+      key: 'order-42',
+      value: JSON.stringify({ order: 42, note: 'héllo' }),
+    })
+  })
+
+  it('creates a new topic with more than one partition, spreading unkeyed records', async () => {
+    const topic = uniqueTopic('partitions')
+    const partitions = new Set<number>()
+    for (let i = 0; i < 12; i++) {
+      const answer = await postNotify<PublishReceipt>(stack.url, { topic, message: i })
+      expect(answer.status).toBe(202)
+      partitions.add(answer.body.partition)
+    }
+    expect(partitions.size).toBeGreaterThan(1)
+  })
+
+  it('keeps records with the same key on one partition, in order', async () => {
+    const topic = uniqueTopic('keyed')
+    const receipts: PublishReceipt[] = []
+    for (let i = 0; i < 10; i++) {
+      receipts.push(
+        (await postNotify<PublishReceipt>(stack.url, { topic, message: i, key: 'k' })).body,
+      )
+    }
+    expect(new Set(receipts.map((r) => r.partition)).size).toBe(1)
+    expect(receipts.map((r) => Number(r.offset))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+  })
+
+  it('accepts any JSON value but null as the message', async () => {
+    const topic = uniqueTopic('values')
+    for (const message of ['text', 0, false, [1, 'two'], { nested: { deep: [null] } }]) {
+      expect((await postNotify(stack.url, { topic, message })).status).toBe(202)
+    }
+  })
+
+  it.each<[string, { raw?: string; body?: unknown }, string]>([
+    ['a body that is not JSON', { raw: '{"topic": "x",' }, 'invalid_json'],
+    ['an array body', { raw: '[1, 2]' }, 'invalid_body'],
+    ['a string body', { raw: '"hello"' }, 'invalid_body'],
+    ['an unknown field', { body: { topic: 't', message: 1, msg: 2 } }, 'invalid_body'],
+    ['a missing topic', { body: { message: 'm' } }, 'invalid_topic'],
+    ['an empty topic', { body: { topic: '', message: 'm' } }, 'invalid_topic'],
+    ['a topic with a space', { body: { topic: 'a b', message: 'm' } }, 'invalid_topic'],
+    ['the topic ".."', { body: { topic: '..', message: 'm' } }, 'invalid_topic'],
+    [
+      'a topic starting with __',
+      { body: { topic: '__consumer_offsets', message: 'm' } },
+      'invalid_topic',
+    ],
+    [
+      'a topic of 201 characters',
+      { body: { topic: 'x'.repeat(201), message: 'm' } },
+      'invalid_topic',
+    ],
+    ['a numeric topic', { body: { topic: 7, message: 'm' } }, 'invalid_topic'],
+    ['a missing message', { body: { topic: 't' } }, 'invalid_message'],
+    ['a null message', { body: { topic: 't', message: null } }, 'invalid_message'],
+    ['a numeric key', { body: { topic: 't', message: 'm', key: 5 } }, 'invalid_key'],
+    ['an empty key', { body: { topic: 't', message: 'm', key: '' } }, 'invalid_key'],
+  ])('answers 400 to %s', async (_case, { raw, body }, code) => {
+    expectError(await postNotify(stack.url, body, raw === undefined ? {} : { raw }), 400, code)
+  })
+
+  it('answers 400 invalid_topic when Kafka refuses a name that collides with an existing topic', async () => {
+    const topic = uniqueTopic('collide')
+    expect((await postNotify(stack.url, { topic: `${topic}.a`, message: 1 })).status).toBe(202)
+    // Kafka treats "." and "_" alike in metric names and refuses the second of such a pair.
+    expectError(
+      await postNotify(stack.url, { topic: `${topic}_a`, message: 1 }),
+      400,
+      'invalid_topic',
+    )
+  })
+
+  it('answers 413 payload_too_large to a body over 64 KiB', async () => {
+    const answer = await postNotify(stack.url, { topic: 't', message: 'x'.repeat(70 * 1024) })
+    expectError(answer, 413, 'payload_too_large')
+  })
+
+  it.each([
+    ['text/plain', 'text/plain'],
+    ['form data', 'application/x-www-form-urlencoded'],
+    ['no Content-Type', null],
+  ])('answers 415 unsupported_media_type to %s', async (_case, contentType) => {
+    const answer = await postNotify(stack.url, { topic: 't', message: 'm' }, { contentType })
+    expectError(answer, 415, 'unsupported_media_type')
+  })
+
+  it('accepts application/json with a charset parameter', async () => {
+    const answer = await postNotify(
+      stack.url,
+      { topic: uniqueTopic('charset'), message: 'm' },
+      { contentType: 'application/json; charset=utf-8' },
+    )
+    expect(answer.status).toBe(202)
+  })
+
+  it('answers 405 method_not_allowed with Allow to GET /notify', async () => {
+    const answer = await getJson(`${stack.url}/notify`)
+    expectError(answer, 405, 'method_not_allowed')
+    expect(answer.headers.get('allow')).toBe('POST')
+  })
+
+  it('answers 404 not_found to an unknown path', async () => {
+    expectError(await getJson(`${stack.url}/nowhere`), 404, 'not_found')
+    expectError(await getJson(`${stack.url}/nowhere`, { method: 'POST' }), 404, 'not_found')
+  })
+})

@@ -1,0 +1,135 @@
+// The start command as a person runs it: progress, addresses, a ready line, a working entry
+// point, a clear one-line error for a taken port, and nothing left behind after SIGTERM.
+
+import type { PublishReceipt } from '@herald/shared'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { createServer, type Server } from 'node:net'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { postNotify } from '../support/http.js'
+import { TEST_DATA_ROOT } from '../support/stack.js'
+import { waitUntil } from '../support/wait.js'
+
+const CLI = join(import.meta.dirname, '..', '..', 'stack', 'dist', 'cli.js')
+
+interface Run {
+  child: ChildProcess
+  dataDir: string
+  output: () => string
+  exited: Promise<number | null>
+}
+
+const cleanups: (() => void | Promise<void>)[] = []
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+function runStart(args: string[]): Run {
+  mkdirSync(TEST_DATA_ROOT, { recursive: true })
+  const dataDir = mkdtempSync(join(TEST_DATA_ROOT, 'start-'))
+  const child = spawn(process.execPath, [CLI, 'start', ...args], {
+    env: { ...process.env, HERALD_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  cleanups.push(async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM')
+      await exited
+    }
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+  return { child, dataDir, output: () => output, exited }
+}
+
+async function listeningServer(): Promise<{ server: Server; port: number }> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  const address = server.address()
+  if (typeof address !== 'object' || address === null) throw new Error('no address')
+  return { server, port: address.port }
+}
+
+async function freePortNumber(): Promise<number> {
+  const { server, port } = await listeningServer()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+describe('npm start (herald-stack start)', () => {
+  it('starts the stack with the requested scale, serves :port, and stops everything on SIGTERM', async () => {
+    const [port, kafkaPort] = [await freePortNumber(), await freePortNumber()]
+    const run = runStart([
+      '--producers',
+      '3',
+      '--consumers',
+      '2',
+      '--port',
+      String(port),
+      '--kafka-port',
+      String(kafkaPort),
+    ])
+    await waitUntil(() => /ready in .* http:\/\/localhost:\d+/.test(run.output()), {
+      timeoutMs: 120_000,
+      what: `the ready line; output so far:\n${run.output()}`,
+    })
+    const output = run.output()
+    expect(output).toContain(`Starting Kafka 3.9.2 on 127.0.0.1:${kafkaPort}`)
+    for (const name of ['producer-1', 'producer-2', 'producer-3', 'consumer-1', 'consumer-2']) {
+      expect(output).toMatch(new RegExp(`${name} on http://127\\.0\\.0\\.1:\\d+`))
+    }
+    expect(output).not.toMatch(/producer-4|consumer-3/)
+    expect(output).toContain(`http://localhost:${port}`)
+
+    const answer = await postNotify<PublishReceipt>(`http://127.0.0.1:${port}`, {
+      topic: 'start-command',
+      message: 'hi',
+    })
+    expect(answer.status).toBe(202)
+
+    expect(output).toContain(`logs and data in ${run.dataDir}`)
+    const pids = Object.values(
+      (
+        JSON.parse(readFileSync(join(run.dataDir, 'pids.json'), 'utf8')) as {
+          processes: Record<string, { pid: number }>
+        }
+      ).processes,
+    ).map((p) => p.pid)
+    expect(pids).toHaveLength(1 + 1 + 3 + 2 + 1)
+
+    run.child.kill('SIGTERM')
+    expect(await run.exited).toBe(0)
+    expect(run.output()).toContain('stopped')
+    for (const pid of pids) expect(isRunning(pid)).toBe(false)
+  })
+
+  it('refuses a taken entry port with one clear line', async () => {
+    const { port } = await listeningServer()
+    const run = runStart(['--port', String(port)])
+    expect(await run.exited).toBe(1)
+    expect(run.output()).toContain(`herald: port ${port} (the entry point) is already in use`)
+  })
+
+  it('refuses a bad flag with the usage', async () => {
+    const run = runStart(['--producers', 'many'])
+    expect(await run.exited).toBe(1)
+    expect(run.output()).toContain('--producers must be an integer')
+    expect(run.output()).toContain('usage: npm start --')
+  })
+})
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}

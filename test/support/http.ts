@@ -1,0 +1,41 @@
+// POST /notify as a backend would, through the stack's entry point.
+
+import type { ErrorBody, PublishReceipt } from '@herald/shared'
+
+export interface HttpAnswer<T = unknown> {
+  status: number
+  headers: Headers
+  body: T
+}
+
+export interface PostOptions {
+  contentType?: string | null
+  /** Sent as is instead of JSON-encoding `body`. */
+  raw?: string
+  /** Abort when no answer came in this long. */
+  timeoutMs?: number
+}
+
+export async function postNotify<T = PublishReceipt | ErrorBody>(
+  baseUrl: string,
+  body: unknown,
+  { contentType = 'application/json', raw, timeoutMs = 10_000 }: PostOptions = {},
+): Promise<HttpAnswer<T>> {
+  const headers: Record<string, string> = {}
+  if (contentType !== null) headers['content-type'] = contentType
+  const response = await fetch(`${baseUrl}/notify`, {
+    method: 'POST',
+    headers,
+    body: raw ?? JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  })
+  return { status: response.status, headers: response.headers, body: (await response.json()) as T }
+}
+
+export async function getJson<T = unknown>(
+  url: string,
+  init: RequestInit = {},
+): Promise<HttpAnswer<T>> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) })
+  return { status: response.status, headers: response.headers, body: (await response.json()) as T }
+}

@@ -1,0 +1,79 @@
+// Real socket.io-client subscribers, closed after each test.
+
+import type {
+  ClientToServerEvents,
+  Notification,
+  ServerToClientEvents,
+  SubscriptionAck,
+  TopicsRequest,
+} from '@herald/shared'
+import { io, type Socket } from 'socket.io-client'
+
+import { waitUntil } from './wait.js'
+
+export type Subscriber = Socket<ServerToClientEvents, ClientToServerEvents> & {
+  /** Every notification received, in arrival order. */
+  received: Notification[]
+  /** The topics subscribed through `subscribe`, subscribed again after each reconnect. */
+  topics: Set<string>
+}
+
+const open = new Set<Subscriber>()
+
+/** Connects to a stack's entry point (or one instance) and records every notification. */
+export async function connectSubscriber(
+  url: string,
+  { transports = ['websocket'] }: { transports?: ('websocket' | 'polling')[] } = {},
+): Promise<Subscriber> {
+  const socket = io(url, { transports, reconnection: true, timeout: 5000 }) as Subscriber
+  socket.received = []
+  socket.topics = new Set()
+  socket.on('notification', (notification) => socket.received.push(notification))
+  // A new connection is a new session with no rooms: subscribe again, as a real client does.
+  socket.on('connect', () => {
+    if (socket.topics.size > 0)
+      socket.emit('subscribe', { topics: [...socket.topics] }, () => undefined)
+  })
+  open.add(socket)
+  await waitUntil(() => socket.connected, { what: `a Socket.IO connection to ${url}` })
+  return socket
+}
+
+export async function subscribe(
+  socket: Subscriber,
+  request: TopicsRequest,
+): Promise<SubscriptionAck> {
+  const ack = (await socket.timeout(5000).emitWithAck('subscribe', request)) as SubscriptionAck
+  if (ack.ok) for (const topic of ack.topics) socket.topics.add(topic)
+  return ack
+}
+
+export async function unsubscribe(
+  socket: Subscriber,
+  request: TopicsRequest,
+): Promise<SubscriptionAck> {
+  const ack = (await socket.timeout(5000).emitWithAck('unsubscribe', request)) as SubscriptionAck
+  if (ack.ok) socket.topics = new Set(ack.topics)
+  return ack
+}
+
+/** Resolves once `socket` received `count` notifications of `topic`. */
+export function waitForMessages(
+  socket: Subscriber,
+  topic: string,
+  count: number,
+  timeoutMs = 15_000,
+): Promise<Notification[]> {
+  return waitUntil(
+    () => {
+      const messages = socket.received.filter((n) => n.topic === topic)
+      return messages.length >= count ? messages : undefined
+    },
+    { timeoutMs, what: `${count} notifications on ${topic}` },
+  )
+}
+
+export function closeSubscribers(): void {
+  for (const socket of open) socket.close()
+  open.clear()
+}

@@ -1,0 +1,49 @@
+// A real stack per test file, on free ports and in its own data folder, so tests never touch a
+// developer's running `npm start` stack.
+
+import { consoleReporter, silentReporter, startStack, type RunningStack } from '@herald/stack'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+
+export const TEST_DATA_ROOT = join(import.meta.dirname, '..', '..', '.herald', 'test-stacks')
+
+export interface TestStackOptions {
+  producers?: number
+  consumers?: number
+  serviceEnv?: Record<string, string>
+}
+
+/** Starts Kafka, Redis, nginx and the services; `stop()` ends them and removes their data. */
+export async function startTestStack({
+  producers = 2,
+  consumers = 2,
+  serviceEnv = {},
+}: TestStackOptions = {}): Promise<RunningStack> {
+  mkdirSync(TEST_DATA_ROOT, { recursive: true })
+  const dataDir = mkdtempSync(join(TEST_DATA_ROOT, 'stack-'))
+  // HERALD_TEST_VERBOSE=1 shows the stack's progress lines while debugging a test.
+  const reporter = process.env.HERALD_TEST_VERBOSE
+    ? consoleReporter((line) => process.stderr.write(`${line}\n`))
+    : silentReporter
+  const stack = await startStack({
+    producers,
+    consumers,
+    port: 0,
+    kafkaPort: 0,
+    dataDir,
+    reporter,
+    serviceEnv: { LOG_LEVEL: 'info', ...serviceEnv },
+  }).catch((error: unknown) => {
+    console.error(`test stack failed to start; logs are in ${dataDir}`)
+    throw error
+  })
+  return {
+    ...stack,
+    async stop() {
+      await stack.stop()
+      // HERALD_TEST_KEEP_DATA=1 keeps the logs of every instance for a post-mortem.
+      if (!process.env.HERALD_TEST_KEEP_DATA) rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}

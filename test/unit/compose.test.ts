@@ -1,0 +1,111 @@
+// docker-compose.yml cannot run on this machine (no Docker engine), so its shape is checked
+// statically: Docker's own validator, then what herald needs of it.
+
+import { KAFKA_VERSION } from '@herald/stack'
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+
+const ROOT = join(import.meta.dirname, '..', '..')
+const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8')
+
+interface Service {
+  image?: string
+  build?: { context: string; target: string }
+  ports?: string[]
+  volumes?: string[]
+  environment?: Record<string, string | number>
+  healthcheck?: { test: unknown }
+  restart?: string
+  container_name?: string
+  depends_on?: Record<string, { condition: string }>
+  deploy?: { replicas: number }
+}
+
+const compose = parse(read('docker-compose.yml')) as {
+  services: Record<string, Service>
+  version?: string
+}
+const { services } = compose
+
+describe('docker-compose.yml', () => {
+  it('passes docker-compose config', () => {
+    expect(() =>
+      execFileSync(
+        'docker-compose',
+        ['-f', join(ROOT, 'docker-compose.yml'), 'config', '--quiet'],
+        {
+          stdio: 'pipe',
+        },
+      ),
+    ).not.toThrow()
+  })
+
+  it('runs the same topology as the native stack: Kafka, Redis, producers, consumers, nginx', () => {
+    expect(Object.keys(services).sort()).toEqual([
+      'consumer',
+      'kafka',
+      'nginx',
+      'producer',
+      'redis',
+    ])
+    expect(compose.version).toBeUndefined()
+  })
+
+  it('runs the Kafka version of the native stack, in KRaft mode without ZooKeeper', () => {
+    expect(services.kafka?.image).toBe(`apache/kafka:${KAFKA_VERSION}`)
+    expect(services.kafka?.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller')
+    expect(read('docker-compose.yml')).not.toMatch(/zookeeper/i)
+  })
+
+  it('builds producer and consumer from this repository, scalable with --scale', () => {
+    for (const name of ['producer', 'consumer']) {
+      const service = services[name]
+      expect(service?.build).toEqual({ context: '.', target: name })
+      expect(service?.container_name).toBeUndefined()
+      expect(service?.ports).toBeUndefined()
+      expect(service?.deploy?.replicas).toBe(2)
+    }
+  })
+
+  it('publishes only :9000, through nginx with the repository nginx.conf', () => {
+    const published = Object.entries(services).filter(([, service]) => service.ports !== undefined)
+    expect(published.map(([name, service]) => [name, service.ports])).toEqual([
+      ['nginx', ['9000:9000']],
+    ])
+    expect(services.nginx?.volumes).toContain('./nginx/nginx.conf:/etc/nginx/nginx.conf:ro')
+    expect(services.nginx?.volumes).toContain(
+      './nginx/upstreams.compose.conf:/etc/nginx/herald-upstreams.conf:ro',
+    )
+  })
+
+  it('gives every service a health check and restart: unless-stopped', () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect(service.healthcheck?.test, name).toBeDefined()
+      expect(service.restart, name).toBe('unless-stopped')
+    }
+  })
+
+  it('points the nginx upstreams at the compose services', () => {
+    const upstreams = read('nginx/upstreams.compose.conf')
+    expect(upstreams).toMatch(/upstream producers \{[^}]*server producer:8080 resolve;/)
+    expect(upstreams).toMatch(
+      /upstream consumers \{[^}]*hash \$consumer_affinity consistent;[^}]*server consumer:8080 resolve;/,
+    )
+  })
+})
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile')
+
+  it('has a producer and a consumer target that run node directly as a non-root user', () => {
+    expect(dockerfile).toMatch(/^FROM runtime AS producer$/m)
+    expect(dockerfile).toMatch(/^FROM runtime AS consumer$/m)
+    expect(dockerfile).toContain('CMD ["node", "producer/dist/main.js"]')
+    expect(dockerfile).toContain('CMD ["node", "consumer/dist/main.js"]')
+    expect(dockerfile).toMatch(/^USER node$/m)
+    expect(dockerfile).toMatch(/^FROM node:(22|24)-slim/m)
+  })
+})
