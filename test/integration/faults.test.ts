@@ -110,15 +110,6 @@ describe('faults', () => {
     await Promise.all(Array.from({ length: 8 }, worker))
 
     expect(sigtermSent).toBe(true)
-    console.log(
-      JSON.stringify(
-        answers
-          .filter((a) => a.status !== 202)
-          .slice(0, 3)
-          .map((a) => [a.status, a.body]),
-      ),
-      answers.filter((a) => a.status !== 202).length,
-    )
     expect((await exit).slice(0, 2)).toEqual(['producer-1', 'exited with code 0'])
     // Every answer is a 202 or a JSON error a backend can act on; nearly all are 202.
     for (const answer of answers.filter((a) => a.status !== 202)) {
