@@ -1,41 +1,32 @@
 // From POST (or any Kafka client) to every subscriber, on the real stack: 2 producers, 2 consumers.
 
 import type { PublishReceipt } from '@herald/shared'
-import { createTopicWithKafkaTools, produceWithKafkaTools, type RunningStack } from '@herald/stack'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createTopicWithKafkaTools, produceWithKafkaTools } from '@herald/stack'
+import { describe, expect, it } from 'vitest'
 
 import { getJson, postNotify } from '../support/http.js'
 import {
-  closeSubscribers,
   connectSubscriber,
   subscribe,
   unsubscribe,
   waitForMessages,
   type Subscriber,
 } from '../support/sockets.js'
-import { startTestStack } from '../support/stack.js'
+import { useTestStack } from '../support/stack.js'
 import { waitUntil } from '../support/wait.js'
 import { uniqueTopic } from '../support/topics.js'
 
-let stack: RunningStack
-
-beforeAll(async () => {
-  stack = await startTestStack({ producers: 2, consumers: 2 })
-})
-
-afterEach(() => closeSubscribers())
-
-afterAll(async () => {
-  await stack?.stop()
-})
+const stack = useTestStack({ producers: 2, consumers: 2 })
 
 const consumerUrls = (): string[] =>
-  stack.instances.filter((i) => i.kind === 'consumer').map((i) => i.url)
+  stack()
+    .instances.filter((i) => i.kind === 'consumer')
+    .map((i) => i.url)
 
 /** One subscriber on each consumer instance directly, and one through nginx. */
 async function subscribersEverywhere(topic: string): Promise<Subscriber[]> {
   const sockets = await Promise.all(
-    [...consumerUrls(), stack.url].map((url) => connectSubscriber(url)),
+    [...consumerUrls(), stack().url].map((url) => connectSubscriber(url)),
   )
   for (const socket of sockets)
     expect(await subscribe(socket, { topics: [topic] })).toEqual({ ok: true, topics: [topic] })
@@ -49,7 +40,7 @@ describe('delivery', () => {
 
     const receipts: PublishReceipt[] = []
     for (let i = 0; i < 40; i++) {
-      const answer = await postNotify<PublishReceipt>(stack.url, {
+      const answer = await postNotify<PublishReceipt>(stack().url, {
         topic,
         message: { seq: i },
         key: 'one-key',
@@ -64,7 +55,7 @@ describe('delivery', () => {
       expect(received.map((n) => n.offset)).toEqual(receipts.map((r) => r.offset))
       expect(received[0]).toEqual({ ...receipts[0], key: 'one-key', message: { seq: 0 } })
     }
-    const sentinel = await postNotify<PublishReceipt>(stack.url, {
+    const sentinel = await postNotify<PublishReceipt>(stack().url, {
       topic,
       message: 'end',
       key: 'one-key',
@@ -81,7 +72,7 @@ describe('delivery', () => {
     const [socket] = (await subscribersEverywhere(topic)) as [Subscriber]
     const receipts = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        postNotify<PublishReceipt>(stack.url, { topic, message: i }),
+        postNotify<PublishReceipt>(stack().url, { topic, message: i }),
       ),
     )
     const received = await waitForMessages(socket, topic, receipts.length)
@@ -96,7 +87,7 @@ describe('delivery', () => {
   it('delivers records that another Kafka client wrote to a topic created after the consumers started, non-JSON as text', async () => {
     const topic = uniqueTopic('foreign')
     const sockets = await subscribersEverywhere(topic)
-    const target = { distribution: stack.kafka, brokers: stack.kafkaBrokers }
+    const target = { distribution: stack().kafka, brokers: stack().kafkaBrokers }
     await createTopicWithKafkaTools(target, topic, 2)
     await produceWithKafkaTools(target, topic, [
       { key: 'k', value: 'plain text, not JSON' },
@@ -110,7 +101,7 @@ describe('delivery', () => {
       ])
     }
     // The consumers survived the foreign records and keep delivering.
-    await postNotify(stack.url, { topic, message: 'after', key: 'k' })
+    await postNotify(stack().url, { topic, message: 'after', key: 'k' })
     expect((await waitForMessages(sockets[0] as Subscriber, topic, 3)).at(-1)?.message).toBe(
       'after',
     )
@@ -119,8 +110,8 @@ describe('delivery', () => {
   it('delivers the first records of a topic that herald creates on first use', async () => {
     const topic = uniqueTopic('brand-new')
     const [socket] = (await subscribersEverywhere(topic)) as [Subscriber]
-    await postNotify(stack.url, { topic, message: 'first' })
-    await postNotify(stack.url, { topic, message: 'second' })
+    await postNotify(stack().url, { topic, message: 'first' })
+    await postNotify(stack().url, { topic, message: 'second' })
     const received = await waitForMessages(socket, topic, 2, 20_000)
     expect(received.map((n) => n.message).sort()).toEqual(['first', 'second'])
   })
@@ -128,18 +119,18 @@ describe('delivery', () => {
   it('delivers only the topics a socket subscribed to, until it unsubscribes', async () => {
     const watched = uniqueTopic('watched')
     const other = uniqueTopic('other')
-    const socket = await connectSubscriber(stack.url)
+    const socket = await connectSubscriber(stack().url)
     expect(await subscribe(socket, [watched, other])).toEqual({
       ok: true,
       topics: [other, watched].sort(),
     })
     expect(await unsubscribe(socket, { topics: [other] })).toEqual({ ok: true, topics: [watched] })
 
-    await postNotify(stack.url, { topic: other, message: 'not for you', key: 'k' })
-    await postNotify(stack.url, { topic: watched, message: 'for you', key: 'k' })
-    const probe = await connectSubscriber(stack.url)
+    await postNotify(stack().url, { topic: other, message: 'not for you', key: 'k' })
+    await postNotify(stack().url, { topic: watched, message: 'for you', key: 'k' })
+    const probe = await connectSubscriber(stack().url)
     await subscribe(probe, [other])
-    await postNotify(stack.url, { topic: other, message: 'marker', key: 'k' })
+    await postNotify(stack().url, { topic: other, message: 'marker', key: 'k' })
     // The probe seeing the marker on `other` means `other` was being delivered meanwhile.
     await waitUntil(() => probe.received.some((n) => n.message === 'marker'), {
       timeoutMs: 20_000,
@@ -158,7 +149,7 @@ describe('delivery', () => {
   ])(
     'acks a subscribe with %s with an error and keeps the connection',
     async (_case, payload, code) => {
-      const socket = await connectSubscriber(stack.url)
+      const socket = await connectSubscriber(stack().url)
       const ack = (await socket.timeout(5000).emitWithAck('subscribe', payload as never)) as unknown
       expect(ack).toEqual({ ok: false, error: { code, message: expect.any(String) as string } })
       expect(socket.connected).toBe(true)
@@ -170,7 +161,7 @@ describe('delivery', () => {
   )
 
   it('refuses more topics than a socket may watch', async () => {
-    const socket = await connectSubscriber(stack.url)
+    const socket = await connectSubscriber(stack().url)
     const topics = Array.from({ length: 101 }, (_, i) => `many-${i}`)
     const ack = await subscribe(socket, topics)
     expect(ack).toEqual({
@@ -180,7 +171,7 @@ describe('delivery', () => {
   })
 
   it('reports every instance healthy and ready', async () => {
-    for (const instance of stack.instances) {
+    for (const instance of stack().instances) {
       expect((await getJson(`${instance.url}/healthz`)).status).toBe(200)
       const ready = await getJson<{ status: string }>(`${instance.url}/readyz`)
       expect(ready).toMatchObject({ status: 200, body: { status: 'ready' } })

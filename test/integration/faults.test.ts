@@ -1,40 +1,29 @@
 // Faults on the real stack: a stalled broker, a producer stopped under load, crashed instances.
 
 import type { ErrorBody, PublishReceipt } from '@herald/shared'
-import { consumeWithKafkaTools, endOffsetsWithKafkaTools, type RunningStack } from '@herald/stack'
+import { consumeWithKafkaTools, endOffsetsWithKafkaTools } from '@herald/stack'
 import { once } from 'node:events'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { postNotify, type HttpAnswer } from '../support/http.js'
 import {
-  closeSubscribers,
   connectSubscriber,
   subscribe,
   waitForMessages,
   type Subscriber,
 } from '../support/sockets.js'
-import { startTestStack } from '../support/stack.js'
+import { useTestStack } from '../support/stack.js'
 import { uniqueTopic } from '../support/topics.js'
 import { waitUntil } from '../support/wait.js'
 
-let stack: RunningStack
-
-beforeAll(async () => {
-  stack = await startTestStack({ producers: 2, consumers: 2 })
-})
-
-afterEach(() => closeSubscribers())
-
-afterAll(async () => {
-  await stack?.stop()
-})
+const stack = useTestStack({ producers: 2, consumers: 2 })
 
 /** POSTs until one is accepted: how a backend with retries meets a recovering stack. */
 async function postUntilAccepted(topic: string, message: unknown): Promise<PublishReceipt> {
   const answer = await waitUntil(
     async () => {
       const attempt = await postNotify<PublishReceipt>(
-        stack.url,
+        stack().url,
         { topic, message },
         { timeoutMs: 6000 },
       )
@@ -48,17 +37,17 @@ async function postUntilAccepted(topic: string, message: unknown): Promise<Publi
 describe('faults', () => {
   it('answers 503 kafka_unavailable with Retry-After within 5 s while the broker stalls, and recovers', async () => {
     const topic = uniqueTopic('stall')
-    const socket = await connectSubscriber(stack.url)
+    const socket = await connectSubscriber(stack().url)
     await subscribe(socket, [topic])
     await postUntilAccepted(topic, 'before')
     await waitForMessages(socket, topic, 1, 20_000)
 
-    stack.supervisor.signal('kafka', 'SIGSTOP')
+    stack().supervisor.signal('kafka', 'SIGSTOP')
     try {
       // The contract: an answer within 5 s, never a hang. The request aborts (and fails) at 5 s.
       for (const target of [topic, uniqueTopic('stall-new')]) {
         const answer = await postNotify<ErrorBody>(
-          stack.url,
+          stack().url,
           { topic: target, message: 'during' },
           { timeoutMs: 5000 },
         )
@@ -67,7 +56,7 @@ describe('faults', () => {
         expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0)
       }
     } finally {
-      stack.supervisor.signal('kafka', 'SIGCONT')
+      stack().supervisor.signal('kafka', 'SIGCONT')
     }
 
     const after = await postUntilAccepted(topic, 'after')
@@ -89,13 +78,13 @@ describe('faults', () => {
     let next = 0
     const total = 600
     let sigtermSent = false
-    const exit = once(stack.supervisor, 'restarting', { signal: AbortSignal.timeout(60_000) })
+    const exit = once(stack().supervisor, 'restarting', { signal: AbortSignal.timeout(60_000) })
 
     const worker = async (): Promise<void> => {
       while (next < total) {
         const id = `m-${next++}`
         const answer = await postNotify<unknown>(
-          stack.url,
+          stack().url,
           { topic, message: { id } },
           { timeoutMs: 10_000 },
         )
@@ -103,7 +92,7 @@ describe('faults', () => {
         if (answer.status === 202) accepted.set(id, answer.body as PublishReceipt)
         if (!sigtermSent && accepted.size >= 150) {
           sigtermSent = true
-          stack.supervisor.signal('producer-1', 'SIGTERM')
+          stack().supervisor.signal('producer-1', 'SIGTERM')
         }
       }
     }
@@ -119,7 +108,7 @@ describe('faults', () => {
     expect(accepted.size).toBeGreaterThan(total * 0.9)
 
     // Read the topic back with Kafka's own consumer, not herald: every 202 is there, as sent.
-    const target = { distribution: stack.kafka, brokers: stack.kafkaBrokers }
+    const target = { distribution: stack().kafka, brokers: stack().kafkaBrokers }
     const ends = await endOffsetsWithKafkaTools(target, topic)
     const records = await consumeWithKafkaTools(
       target,
@@ -130,17 +119,17 @@ describe('faults', () => {
     for (const [id, receipt] of accepted) {
       expect(stored.get(`${receipt.partition}:${receipt.offset}`)).toBe(JSON.stringify({ id }))
     }
-    await stack.supervisor.waitReady('producer-1', 30_000)
+    await stack().supervisor.waitReady('producer-1', 30_000)
   })
 
   it('restarts a producer and a consumer killed with SIGKILL, and keeps serving meanwhile', async () => {
     const topic = uniqueTopic('sigkill')
-    const socket = await connectSubscriber(stack.url)
+    const socket = await connectSubscriber(stack().url)
     await subscribe(socket, [topic])
-    const oldPids = ['producer-2', 'consumer-2'].map((name) => stack.supervisor.pid(name))
+    const oldPids = ['producer-2', 'consumer-2'].map((name) => stack().supervisor.pid(name))
 
-    stack.supervisor.signal('producer-2', 'SIGKILL')
-    stack.supervisor.signal('consumer-2', 'SIGKILL')
+    stack().supervisor.signal('producer-2', 'SIGKILL')
+    stack().supervisor.signal('consumer-2', 'SIGKILL')
     // nginx moves on to the live producer; a subscriber on the dead consumer reconnects to the
     // other one and subscribes again. Records sent before that may be missed (recovering them is
     // the delivery issue's job), so each attempt sends a fresh record until one arrives.
@@ -155,8 +144,9 @@ describe('faults', () => {
       { timeoutMs: 45_000, what: 'delivery while a producer and a consumer are down' },
     )
 
-    for (const name of ['producer-2', 'consumer-2']) await stack.supervisor.waitReady(name, 60_000)
-    expect(['producer-2', 'consumer-2'].map((name) => stack.supervisor.pid(name))).not.toEqual(
+    for (const name of ['producer-2', 'consumer-2'])
+      await stack().supervisor.waitReady(name, 60_000)
+    expect(['producer-2', 'consumer-2'].map((name) => stack().supervisor.pid(name))).not.toEqual(
       oldPids,
     )
     const after = await postUntilAccepted(topic, 'after restart')

@@ -2,36 +2,24 @@
 // keeps every request of a long-polling session on the instance that holds the session.
 
 import type { PublishReceipt } from '@herald/shared'
-import type { RunningStack } from '@herald/stack'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { getJson, postNotify } from '../support/http.js'
 import {
-  closeSubscribers,
   connectSubscriber,
   subscribe,
   waitForMessages,
   type Subscriber,
 } from '../support/sockets.js'
-import { startTestStack } from '../support/stack.js'
+import { useTestStack } from '../support/stack.js'
 import { uniqueTopic } from '../support/topics.js'
 import { waitUntil } from '../support/wait.js'
 
-let stack: RunningStack
-
-beforeAll(async () => {
-  stack = await startTestStack({ producers: 2, consumers: 2 })
-})
-
-afterEach(() => closeSubscribers())
-
-afterAll(async () => {
-  await stack?.stop()
-})
+const stack = useTestStack({ producers: 2, consumers: 2 })
 
 /** Engine.IO sessions open on each consumer instance, from its /healthz. */
 async function connectionsPerConsumer(): Promise<number[]> {
-  const consumers = stack.instances.filter((i) => i.kind === 'consumer')
+  const consumers = stack().instances.filter((i) => i.kind === 'consumer')
   return Promise.all(
     consumers.map(
       async (c) => (await getJson<{ connections: number }>(`${c.url}/healthz`)).body.connections,
@@ -43,7 +31,7 @@ describe('nginx in front of the consumers', () => {
   it('spreads connections from one client IP over every consumer instance', async () => {
     // Each connection lands on a random instance; 40 all landing on one would happen 1 time in 2^39.
     for (let i = 0; i < 40; i++) {
-      await connectSubscriber(stack.url)
+      await connectSubscriber(stack().url)
       if ((await connectionsPerConsumer()).every((count) => count > 0)) break
     }
     expect((await connectionsPerConsumer()).every((count) => count > 0)).toBe(true)
@@ -54,7 +42,7 @@ describe('nginx in front of the consumers', () => {
     const sockets: Subscriber[] = []
     const errors: string[] = []
     for (let i = 0; i < 8; i++) {
-      const socket = await connectSubscriber(stack.url, { transports: ['polling'] })
+      const socket = await connectSubscriber(stack().url, { transports: ['polling'] })
       socket.on('disconnect', (reason) => errors.push(`disconnect: ${reason}`))
       socket.on('connect_error', (error) => errors.push(`connect_error: ${error.message}`))
       expect(await subscribe(socket, [topic])).toEqual({ ok: true, topics: [topic] })
@@ -66,7 +54,7 @@ describe('nginx in front of the consumers', () => {
     const receipts: PublishReceipt[] = []
     for (let i = 0; i < 5; i++) {
       receipts.push(
-        (await postNotify<PublishReceipt>(stack.url, { topic, message: i, key: 'k' })).body,
+        (await postNotify<PublishReceipt>(stack().url, { topic, message: i, key: 'k' })).body,
       )
     }
     for (const socket of sockets) {
@@ -78,10 +66,10 @@ describe('nginx in front of the consumers', () => {
 
   it('upgrades a polling session to WebSocket on the same instance', async () => {
     const topic = uniqueTopic('upgrade')
-    const socket = await connectSubscriber(stack.url, { transports: ['polling', 'websocket'] })
+    const socket = await connectSubscriber(stack().url, { transports: ['polling', 'websocket'] })
     await waitUntilUpgraded(socket)
     await subscribe(socket, [topic])
-    await postNotify(stack.url, { topic, message: 'over websocket' })
+    await postNotify(stack().url, { topic, message: 'over websocket' })
     expect((await waitForMessages(socket, topic, 1, 20_000))[0]?.message).toBe('over websocket')
   })
 })

@@ -1,22 +1,14 @@
 // POST /notify through nginx on the real stack: the 202 and every error of the contract.
 
 import type { ErrorBody, PublishReceipt } from '@herald/shared'
-import { consumeWithKafkaTools, type RunningStack } from '@herald/stack'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { consumeWithKafkaTools } from '@herald/stack'
+import { describe, expect, it } from 'vitest'
 
 import { getJson, postNotify } from '../support/http.js'
-import { startTestStack } from '../support/stack.js'
+import { useTestStack } from '../support/stack.js'
 import { uniqueTopic } from '../support/topics.js'
 
-let stack: RunningStack
-
-beforeAll(async () => {
-  stack = await startTestStack({ producers: 2, consumers: 1 })
-})
-
-afterAll(async () => {
-  await stack?.stop()
-})
+const stack = useTestStack({ producers: 2, consumers: 1 })
 
 function expectError(
   answer: { status: number; body: unknown },
@@ -34,7 +26,7 @@ describe('POST /notify', () => {
   it('answers 202 with where Kafka stored the record, and the record is in Kafka', async () => {
     const topic = uniqueTopic('accepted')
     const before = Date.now()
-    const answer = await postNotify<PublishReceipt>(stack.url, {
+    const answer = await postNotify<PublishReceipt>(stack().url, {
       topic,
       message: { order: 42, note: 'héllo' },
       key: 'order-42',
@@ -49,7 +41,7 @@ describe('POST /notify', () => {
     })
     expect(answer.body.timestamp).toBeGreaterThanOrEqual(before)
     const [record] = await consumeWithKafkaTools(
-      { distribution: stack.kafka, brokers: stack.kafkaBrokers },
+      { distribution: stack().kafka, brokers: stack().kafkaBrokers },
       topic,
       1,
     )
@@ -65,7 +57,7 @@ describe('POST /notify', () => {
     const topic = uniqueTopic('partitions')
     const partitions = new Set<number>()
     for (let i = 0; i < 12; i++) {
-      const answer = await postNotify<PublishReceipt>(stack.url, { topic, message: i })
+      const answer = await postNotify<PublishReceipt>(stack().url, { topic, message: i })
       expect(answer.status).toBe(202)
       partitions.add(answer.body.partition)
     }
@@ -77,7 +69,7 @@ describe('POST /notify', () => {
     const receipts: PublishReceipt[] = []
     for (let i = 0; i < 10; i++) {
       receipts.push(
-        (await postNotify<PublishReceipt>(stack.url, { topic, message: i, key: 'k' })).body,
+        (await postNotify<PublishReceipt>(stack().url, { topic, message: i, key: 'k' })).body,
       )
     }
     expect(new Set(receipts.map((r) => r.partition)).size).toBe(1)
@@ -87,7 +79,7 @@ describe('POST /notify', () => {
   it('accepts any JSON value but null as the message', async () => {
     const topic = uniqueTopic('values')
     for (const message of ['text', 0, false, [1, 'two'], { nested: { deep: [null] } }]) {
-      expect((await postNotify(stack.url, { topic, message })).status).toBe(202)
+      expect((await postNotify(stack().url, { topic, message })).status).toBe(202)
     }
   })
 
@@ -116,22 +108,22 @@ describe('POST /notify', () => {
     ['a numeric key', { body: { topic: 't', message: 'm', key: 5 } }, 'invalid_key'],
     ['an empty key', { body: { topic: 't', message: 'm', key: '' } }, 'invalid_key'],
   ])('answers 400 to %s', async (_case, { raw, body }, code) => {
-    expectError(await postNotify(stack.url, body, raw === undefined ? {} : { raw }), 400, code)
+    expectError(await postNotify(stack().url, body, raw === undefined ? {} : { raw }), 400, code)
   })
 
   it('answers 400 invalid_topic when Kafka refuses a name that collides with an existing topic', async () => {
     const topic = uniqueTopic('collide')
-    expect((await postNotify(stack.url, { topic: `${topic}.a`, message: 1 })).status).toBe(202)
+    expect((await postNotify(stack().url, { topic: `${topic}.a`, message: 1 })).status).toBe(202)
     // Kafka treats "." and "_" alike in metric names and refuses the second of such a pair.
     expectError(
-      await postNotify(stack.url, { topic: `${topic}_a`, message: 1 }),
+      await postNotify(stack().url, { topic: `${topic}_a`, message: 1 }),
       400,
       'invalid_topic',
     )
   })
 
   it('answers 413 payload_too_large to a body over 64 KiB', async () => {
-    const answer = await postNotify(stack.url, { topic: 't', message: 'x'.repeat(70 * 1024) })
+    const answer = await postNotify(stack().url, { topic: 't', message: 'x'.repeat(70 * 1024) })
     expectError(answer, 413, 'payload_too_large')
   })
 
@@ -140,13 +132,13 @@ describe('POST /notify', () => {
     ['form data', 'application/x-www-form-urlencoded'],
     ['no Content-Type', null],
   ])('answers 415 unsupported_media_type to %s', async (_case, contentType) => {
-    const answer = await postNotify(stack.url, { topic: 't', message: 'm' }, { contentType })
+    const answer = await postNotify(stack().url, { topic: 't', message: 'm' }, { contentType })
     expectError(answer, 415, 'unsupported_media_type')
   })
 
   it('accepts application/json with a charset parameter', async () => {
     const answer = await postNotify(
-      stack.url,
+      stack().url,
       { topic: uniqueTopic('charset'), message: 'm' },
       { contentType: 'application/json; charset=utf-8' },
     )
@@ -154,13 +146,13 @@ describe('POST /notify', () => {
   })
 
   it('answers 405 method_not_allowed with Allow to GET /notify', async () => {
-    const answer = await getJson(`${stack.url}/notify`)
+    const answer = await getJson(`${stack().url}/notify`)
     expectError(answer, 405, 'method_not_allowed')
     expect(answer.headers.get('allow')).toBe('POST')
   })
 
   it('answers 404 not_found to an unknown path', async () => {
-    expectError(await getJson(`${stack.url}/nowhere`), 404, 'not_found')
-    expectError(await getJson(`${stack.url}/nowhere`, { method: 'POST' }), 404, 'not_found')
+    expectError(await getJson(`${stack().url}/nowhere`), 404, 'not_found')
+    expectError(await getJson(`${stack().url}/nowhere`, { method: 'POST' }), 404, 'not_found')
   })
 })

@@ -39,11 +39,12 @@ export async function connectSubscriber(
   return socket
 }
 
+/** Subscribes and remembers the topics, so that a reconnect subscribes again. */
 export async function subscribe(
   socket: Subscriber,
   request: TopicsRequest,
 ): Promise<SubscriptionAck> {
-  const ack = (await socket.timeout(5000).emitWithAck('subscribe', request)) as SubscriptionAck
+  const ack = await emitSubscription(socket, 'subscribe', request)
   if (ack.ok) for (const topic of ack.topics) socket.topics.add(topic)
   return ack
 }
@@ -52,9 +53,17 @@ export async function unsubscribe(
   socket: Subscriber,
   request: TopicsRequest,
 ): Promise<SubscriptionAck> {
-  const ack = (await socket.timeout(5000).emitWithAck('unsubscribe', request)) as SubscriptionAck
+  const ack = await emitSubscription(socket, 'unsubscribe', request)
   if (ack.ok) socket.topics = new Set(ack.topics)
   return ack
+}
+
+async function emitSubscription(
+  socket: Subscriber,
+  event: 'subscribe' | 'unsubscribe',
+  request: TopicsRequest,
+): Promise<SubscriptionAck> {
+  return (await socket.timeout(5000).emitWithAck(event, request)) as SubscriptionAck
 }
 
 /** Resolves once `socket` received `count` notifications of `topic`. */

@@ -2,9 +2,11 @@
 // developer's running `npm start` stack.
 
 import { consoleReporter, silentReporter, startStack, type RunningStack } from '@herald/stack'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll } from 'vitest'
+
+import { closeSubscribers } from './sockets.js'
 
 export const TEST_DATA_ROOT = join(import.meta.dirname, '..', '..', '.herald', 'test-stacks')
 
@@ -45,5 +47,24 @@ export async function startTestStack({
       // HERALD_TEST_KEEP_DATA=1 keeps the logs of every instance for a post-mortem.
       if (!process.env.HERALD_TEST_KEEP_DATA) rmSync(dataDir, { recursive: true, force: true })
     },
+  }
+}
+
+/**
+ * One stack for the test file that calls it: started before its first test, stopped after its
+ * last, with every subscriber closed after each test. Returns the running stack's accessor.
+ */
+export function useTestStack(options: TestStackOptions = {}): () => RunningStack {
+  let stack: RunningStack | undefined
+  beforeAll(async () => {
+    stack = await startTestStack(options)
+  })
+  afterEach(() => closeSubscribers())
+  afterAll(async () => {
+    await stack?.stop()
+  })
+  return () => {
+    if (stack === undefined) throw new Error('the test stack did not start')
+    return stack
   }
 }
