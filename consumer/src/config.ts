@@ -31,7 +31,7 @@ export function readConsumerConfig(env: Env): Readonly<ConsumerConfig> {
     logLevel: read.string('LOG_LEVEL', 'info'),
     ...readKafkaEnv(read),
     groupId: read.string('HERALD_CONSUMER_GROUP', 'herald-consumers'),
-    topicRefreshMs: read.int('HERALD_TOPIC_REFRESH_MS', 1000, { min: 100, max: 600_000 }),
+    topicRefreshMs: read.int('HERALD_TOPIC_REFRESH_MS', 250, { min: 50, max: 600_000 }),
     redisUrl: read.string('REDIS_URL', 'redis://127.0.0.1:6379'),
     maxTopicsPerSocket: read.int('HERALD_MAX_TOPICS_PER_SOCKET', 100, { min: 1, max: 10_000 }),
     shutdownTimeoutMs: read.int('HERALD_SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),

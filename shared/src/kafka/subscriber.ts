@@ -3,9 +3,10 @@
 // topics every `refreshIntervalMs` and re-subscribes when the set changed: a topic created after
 // start-up is delivered from its first record.
 
-import type { Consumer, EachBatchPayload } from 'kafkajs'
+import type { Consumer, ConsumerRunConfig, EachBatchPayload } from 'kafkajs'
 import type { Logger } from 'pino'
 
+import { SubscriptionAwareAssigner } from './assigner.js'
 import { heraldTopicName, kafkaTopicName, type KafkaClient } from './client.js'
 import type { TopicAdmin } from './topic-admin.js'
 
@@ -85,11 +86,33 @@ export class KafkaSubscriber {
     const topics = await this.#admin.listTopics()
     if (this.#stopped || sameList(topics, this.#topics)) return
     const added = topics.filter((topic) => !this.#topics.includes(topic))
-    this.#logger.info({ topics: topics.length, added }, 'topic set changed; re-subscribing')
-    await this.#resubscribe(topics)
+    const removed = this.#topics.filter((topic) => !topics.includes(topic))
+    this.#logger.info(
+      { topics: topics.length, added, removed },
+      'topic set changed; re-subscribing',
+    )
+    if (removed.length === 0 && this.#consumer !== undefined) await this.#addTopics(added, topics)
+    else await this.#resubscribe(topics)
   }
 
-  /** kafkajs cannot drop a subscription: a changed topic set gets a fresh group member. */
+  /**
+   * kafkajs takes new subscriptions only while stopped: stop, add, run again. The pause this makes
+   * on the other topics is one rebalance; README › Delivery guarantees gives its measured length.
+   */
+  async #addTopics(added: string[], topics: string[]): Promise<void> {
+    const consumer = this.#consumer as Consumer
+    try {
+      await consumer.stop()
+      await consumer.subscribe({ topics: this.#kafkaNames(added), fromBeginning: true })
+      this.#topics = topics
+      await consumer.run(this.#runConfig())
+    } catch (error) {
+      await this.#drop(consumer)
+      throw error
+    }
+  }
+
+  /** kafkajs cannot drop a subscription: a topic set that lost topics gets a fresh group member. */
   async #resubscribe(topics: string[]): Promise<void> {
     await this.#consumer?.disconnect()
     this.#consumer = undefined
@@ -100,11 +123,15 @@ export class KafkaSubscriber {
     }
     const consumer = this.#kafka.consumer({
       groupId: this.#options.groupId,
+      partitionAssigners: [SubscriptionAwareAssigner],
       allowAutoTopicCreation: false,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      // Bounds how long a stop waits for an idle fetch; records arrive as soon as they exist anyway.
-      maxWaitTimeInMs: 500,
+      // The broker's minimum: a consumer that died hands its partitions over after 6 s.
+      sessionTimeout: 6_000,
+      // Members learn of a rebalance at their next heartbeat: keep that wait short.
+      heartbeatInterval: 300,
+      // Bounds how long a stop (for a new topic) waits for an idle fetch; records arrive as soon
+      // as they exist anyway.
+      maxWaitTimeInMs: 100,
     })
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.#joined = true
@@ -120,22 +147,31 @@ export class KafkaSubscriber {
     this.#consumer = consumer
     try {
       await consumer.connect()
-      await consumer.subscribe({
-        topics: topics.map((topic) => kafkaTopicName(this.#options.topicPrefix, topic)),
-        // A topic this group never read (a new one above all) is read from its first record.
-        fromBeginning: true,
-      })
-      await consumer.run({
-        eachBatchAutoResolve: false,
-        eachBatch: (payload) => this.#deliverBatch(payload),
-      })
+      // A topic this group never read (a new one above all) is read from its first record.
+      await consumer.subscribe({ topics: this.#kafkaNames(topics), fromBeginning: true })
+      await consumer.run(this.#runConfig())
     } catch (error) {
-      // Leave no half-started member behind; the next refresh tries the whole set again.
-      this.#consumer = undefined
-      this.#topics = []
-      await consumer.disconnect().catch(() => undefined)
+      await this.#drop(consumer)
       throw error
     }
+  }
+
+  /** Leaves no half-started member behind; the next refresh subscribes the whole set again. */
+  async #drop(consumer: Consumer): Promise<void> {
+    this.#consumer = undefined
+    this.#topics = []
+    await consumer.disconnect().catch(() => undefined)
+  }
+
+  #runConfig(): ConsumerRunConfig {
+    return {
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.#deliverBatch(payload),
+    }
+  }
+
+  #kafkaNames(topics: readonly string[]): string[] {
+    return topics.map((topic) => kafkaTopicName(this.#options.topicPrefix, topic))
   }
 
   async #deliverBatch(payload: EachBatchPayload): Promise<void> {
