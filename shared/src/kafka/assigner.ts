@@ -47,7 +47,7 @@ export function assignPartitions(
 export const SubscriptionAwareAssigner: PartitionAssigner = ({ cluster }) => ({
   name: 'HeraldSubscriptionAware',
   version: 1,
-  async assign({ members, topics }) {
+  assign({ members, topics }) {
     const subscriptions = new Map(
       members.map(({ memberId, memberMetadata }) => [
         memberId,
@@ -60,14 +60,17 @@ export const SubscriptionAwareAssigner: PartitionAssigner = ({ cluster }) => ({
         cluster.findTopicPartitionMetadata(topic).map((metadata) => metadata.partitionId),
       ]),
     )
-    return [...assignPartitions(subscriptions, partitionsByTopic)].map(([memberId, byTopic]) => ({
-      memberId,
-      memberAssignment: AssignerProtocol.MemberAssignment.encode({
-        version: this.version,
-        assignment: Object.fromEntries(byTopic),
-        userData: Buffer.alloc(0),
+    const assignments = [...assignPartitions(subscriptions, partitionsByTopic)].map(
+      ([memberId, byTopic]) => ({
+        memberId,
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({
+          version: this.version,
+          assignment: Object.fromEntries(byTopic),
+          userData: Buffer.alloc(0),
+        }),
       }),
-    }))
+    )
+    return Promise.resolve(assignments)
   },
   protocol({ topics }) {
     return {
