@@ -1,7 +1,9 @@
-// Lint rules for every package: typescript-eslint's type-aware recommended set; formatting is
-// Prettier's job, so its overlapping rules are off.
+// Lint rules for every package: typescript-eslint's type-aware recommended set, and for the
+// client's single-file components eslint-plugin-vue's recommended set; formatting is Prettier's
+// job, so its overlapping rules are off.
 import js from '@eslint/js'
 import prettier from 'eslint-config-prettier'
+import vue from 'eslint-plugin-vue'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
@@ -19,6 +21,26 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
       ],
+    },
+  },
+  ...vue.configs['flat/recommended'],
+  {
+    // The browser client: the DOM's globals, and `<script lang="ts">` parsed by typescript-eslint
+    // inside vue-eslint-parser, with types from client/tsconfig.json.
+    files: ['client/**/*.ts', 'client/**/*.vue'],
+    languageOptions: {
+      globals: { ...globals.browser },
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] },
+    },
+    // A notification's payload is anyone's text: it is interpolated, never parsed as markup.
+    rules: { 'vue/no-v-html': 'error' },
+  },
+  {
+    // Runs in Node when Vite starts; checked with the client's Node config.
+    files: ['client/vite.config.ts'],
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: false, project: ['./client/tsconfig.node.json'] },
     },
   },
   {

@@ -1,5 +1,7 @@
-// Two projects: `unit` (pure logic, seconds) and `integration` (each file starts its own real
-// stack: Kafka, Redis, nginx, producers, consumers). `npm run test:unit` runs the fast part alone.
+// Three projects: `unit` (pure logic, seconds), `integration` (each file starts its own real
+// stack: Kafka, Redis, nginx, producers, consumers) and `client` (the browser page's logic and
+// components in a simulated DOM). `npm run test:unit` runs the fast part alone.
+import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -20,6 +22,14 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        plugins: [vue()],
+        test: {
+          name: 'client',
+          include: ['client/src/**/__tests__/*.spec.ts'],
+          environment: 'happy-dom',
         },
       },
     ],
