@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest'
+
+import { notification } from '../../test-support/fakes'
+import { createFeedStore, FEED_LIMIT_PER_TOPIC, type FeedSnapshot } from '../feed-store'
+
+const ids = (snapshot: FeedSnapshot): string[] => snapshot.entries.map((entry) => entry.id)
+
+describe('feed store', () => {
+  it('shows a record once however often it arrives', () => {
+    const store = createFeedStore()
+    const record = notification({ timestamp: 1 })
+
+    expect(store.add([record, { ...record }])).toBe(true)
+    expect(store.add([{ ...record, message: 'redelivered' }])).toBe(false)
+
+    expect(ids(store.snapshot())).toEqual(['orders:0:1'])
+    expect(store.snapshot().counts.get('orders')).toEqual({ shown: 1, received: 1 })
+  })
+
+  it('tells apart records that share an offset on other partitions or topics', () => {
+    const store = createFeedStore()
+    store.add([
+      notification({ timestamp: 1, offset: '7' }),
+      notification({ timestamp: 2, offset: '7', partition: 1 }),
+      notification({ timestamp: 3, offset: '7', topic: 'alerts' }),
+    ])
+
+    expect(ids(store.snapshot())).toEqual(['alerts:0:7', 'orders:1:7', 'orders:0:7'])
+  })
+
+  it('lists the latest arrival first, within a batch and across batches', () => {
+    const store = createFeedStore()
+    store.add([1, 2, 3].map((timestamp) => notification({ timestamp })))
+    store.add([4, 5].map((timestamp) => notification({ timestamp })))
+
+    expect(ids(store.snapshot())).toEqual([5, 4, 3, 2, 1].map((t) => `orders:0:${t}`))
+  })
+
+  it('follows arrival, not producer clocks, so a partition stays in offset order', () => {
+    const store = createFeedStore()
+    store.add([notification({ timestamp: 20, offset: '1' })])
+    store.add([notification({ timestamp: 19, offset: '2' })])
+
+    expect(ids(store.snapshot())).toEqual(['orders:0:2', 'orders:0:1'])
+  })
+
+  it('keeps the latest notifications of each topic up to the limit and counts the rest', () => {
+    const store = createFeedStore(3)
+    store.add([1, 2, 3, 4, 5].map((timestamp) => notification({ timestamp })))
+    store.add([notification({ timestamp: 0, topic: 'alerts' })])
+
+    const { entries, counts } = store.snapshot()
+    expect(entries.map((entry) => entry.id)).toEqual([
+      'alerts:0:0',
+      'orders:0:5',
+      'orders:0:4',
+      'orders:0:3',
+    ])
+    expect(counts.get('orders')).toEqual({ shown: 3, received: 5 })
+    expect(counts.get('alerts')).toEqual({ shown: 1, received: 1 })
+  })
+
+  it(`keeps ${FEED_LIMIT_PER_TOPIC} a topic by default`, () => {
+    const store = createFeedStore()
+    const burst = Array.from({ length: 1200 }, (_, i) => notification({ timestamp: i }))
+    store.add(burst)
+
+    expect(store.snapshot().entries).toHaveLength(FEED_LIMIT_PER_TOPIC)
+    expect(store.snapshot().counts.get('orders')).toEqual({ shown: 1000, received: 1200 })
+  })
+
+  it('recognises a dropped record that is delivered again', () => {
+    const store = createFeedStore(2)
+    store.add([1, 2, 3].map((timestamp) => notification({ timestamp })))
+
+    expect(store.add([notification({ timestamp: 1 })])).toBe(false)
+    expect(store.snapshot().counts.get('orders')).toEqual({ shown: 2, received: 3 })
+  })
+
+  it('replaces its snapshot instead of changing it', () => {
+    const store = createFeedStore()
+    store.add([notification({ timestamp: 1 })])
+    const before = store.snapshot()
+    store.add([notification({ timestamp: 2 })])
+
+    expect(ids(before)).toEqual(['orders:0:1'])
+    expect(ids(store.snapshot())).toEqual(['orders:0:2', 'orders:0:1'])
+  })
+
+  it('forgets a removed topic entirely, so watching it again starts afresh', () => {
+    const store = createFeedStore(1)
+    store.add([notification({ timestamp: 1 }), notification({ timestamp: 2 })])
+    store.add([notification({ timestamp: 3, topic: 'alerts' })])
+
+    store.removeTopic('orders')
+    expect(ids(store.snapshot())).toEqual(['alerts:0:3'])
+    expect(store.snapshot().counts.has('orders')).toBe(false)
+
+    expect(store.add([notification({ timestamp: 1 })])).toBe(true)
+    expect(store.snapshot().counts.get('orders')).toEqual({ shown: 1, received: 1 })
+  })
+})

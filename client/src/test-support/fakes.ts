@@ -1,0 +1,45 @@
+// Stand-ins for the client's specs: notifications built from a few fields, and animation frames
+// that run only when a test says so.
+
+import type { Notification } from '@herald/shared'
+
+import type { FrameScheduler } from '../lib/frame-batcher'
+
+/** A notification on `orders`, partition 0; `offset` defaults to the timestamp. */
+export function notification(fields: Partial<Notification> & { timestamp: number }): Notification {
+  return {
+    topic: 'orders',
+    partition: 0,
+    offset: String(fields.timestamp),
+    key: null,
+    message: `message ${fields.timestamp}`,
+    ...fields,
+  }
+}
+
+export interface FakeFrames extends FrameScheduler {
+  /** Frames requested and not yet run or cancelled. */
+  readonly pending: number
+  /** Runs every pending frame, as the browser does before it paints. */
+  runFrame(): void
+}
+
+export function fakeFrames(): FakeFrames {
+  const callbacks = new Map<number, () => void>()
+  let nextHandle = 1
+  return {
+    request(callback) {
+      callbacks.set(nextHandle, callback)
+      return nextHandle++
+    },
+    cancel: (handle) => void callbacks.delete(handle),
+    get pending() {
+      return callbacks.size
+    },
+    runFrame() {
+      const due = [...callbacks.values()]
+      callbacks.clear()
+      for (const callback of due) callback()
+    },
+  }
+}
