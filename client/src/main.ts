@@ -1,0 +1,7 @@
+// Entry point: global styles and the one app.
+import { createApp } from 'vue'
+
+import App from './App.vue'
+import './styles.css'
+
+createApp(App).mount('#app')
