@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
-# One definition for both services: docker-compose.yml builds `target: producer` and
-# `target: consumer`. Dependencies are installed before the sources are copied, so a code change
-# does not reinstall them.
+# One definition for every image herald builds: docker-compose.yml builds `target: producer`,
+# `target: consumer` and `target: nginx` (the entry point with the built client). Dependencies are
+# installed before the sources are copied, so a code change does not reinstall them.
 
 FROM node:22-slim AS build
 WORKDIR /app
@@ -10,11 +10,13 @@ COPY shared/package.json shared/
 COPY producer/package.json producer/
 COPY consumer/package.json consumer/
 COPY stack/package.json stack/
+COPY client/package.json client/
 RUN npm ci --no-audit --no-fund
 COPY shared/ shared/
 COPY producer/ producer/
 COPY consumer/ consumer/
-RUN npx tsc -b shared producer consumer
+COPY client/ client/
+RUN npx tsc -b shared producer consumer && npm run build --workspace @herald/client
 
 FROM node:22-slim AS runtime
 ENV NODE_ENV=production
@@ -24,6 +26,7 @@ COPY shared/package.json shared/
 COPY producer/package.json producer/
 COPY consumer/package.json consumer/
 COPY stack/package.json stack/
+COPY client/package.json client/
 RUN npm ci --omit=dev --no-audit --no-fund \
       --workspace @herald/shared --workspace @herald/producer --workspace @herald/consumer \
   && npm cache clean --force
@@ -44,3 +47,10 @@ COPY --from=build /app/consumer/dist consumer/dist
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/readyz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "consumer/dist/main.js"]
+
+FROM nginx:1.28-alpine AS nginx
+# nginx.conf includes its neighbours by relative path and serves the client from `client` beside it.
+COPY nginx/nginx.conf nginx/herald-proxy.conf /etc/nginx/
+COPY nginx/upstreams.compose.conf /etc/nginx/herald-upstreams.conf
+COPY --from=build /app/client/dist /etc/nginx/client
+EXPOSE 9000

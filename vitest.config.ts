@@ -1,6 +1,7 @@
-// Three projects: `unit` (pure logic, seconds), `integration` (each file starts its own real
-// stack: Kafka, Redis, nginx, producers, consumers) and `client` (the browser page's logic and
-// components in a simulated DOM). `npm run test:unit` runs the fast part alone.
+// Four projects: `unit` (pure logic, seconds), `client` (the browser page's logic and components
+// in a simulated DOM), `integration` (each file starts its own real stack: Kafka, Redis, nginx,
+// producers, consumers) and `e2e` (the built page in Debian's Chromium against a real stack).
+// `npm run test:unit` runs the fast part alone.
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 
@@ -21,6 +22,16 @@ export default defineConfig({
           // One stack at a time: each file runs a Kafka JVM, and the machine has two cores.
           fileParallelism: false,
           testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 90_000,
           hookTimeout: 180_000,
         },
       },

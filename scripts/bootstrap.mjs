@@ -4,7 +4,7 @@
 // missing, builds, and hands over to the TypeScript tools.
 
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -41,12 +41,38 @@ function installPackages() {
   run('installing npm packages (npm ci)', 'npm', ['ci', '--no-audit', '--no-fund'])
 }
 
+/** The newest modification time of any file below `paths` (node_modules and dist aside). */
+function newestChange(paths) {
+  let newest = 0
+  for (const path of paths) {
+    if (!existsSync(path)) continue
+    const stat = statSync(path)
+    if (!stat.isDirectory()) newest = Math.max(newest, stat.mtimeMs)
+    else {
+      for (const entry of readdirSync(path)) {
+        if (entry !== 'node_modules' && entry !== 'dist')
+          newest = Math.max(newest, newestChange([join(path, entry)]))
+      }
+    }
+  }
+  return newest
+}
+
+/** vite build of the client when its sources (or the shared contract) changed since the last one. */
+function buildClient() {
+  const built = join(root, 'client', 'dist', 'index.html')
+  const sources = ['client', 'shared/dist'].map((path) => join(root, path))
+  if (existsSync(built) && statSync(built).mtimeMs >= newestChange(sources)) return
+  run('building the client', 'npm', ['run', 'build', '--workspace', '@herald/client'])
+}
+
 const node = process.execPath
 const [command, ...args] = process.argv.slice(2)
 
 requireNode()
 installPackages()
 run('building', node, [bin('typescript', 'bin/tsc'), '-b'])
+buildClient()
 
 if (command === 'start') {
   // The stack runs in this process's place: a SIGTERM sent to npm reaches it through here, and
@@ -60,7 +86,11 @@ if (command === 'start') {
   }
   stack.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
 } else if (command === 'test') {
-  run('installing what the tests need', node, [join(root, 'stack/dist/cli.js'), 'prepare'])
+  run('installing what the tests need', node, [
+    join(root, 'stack/dist/cli.js'),
+    'prepare',
+    '--browser',
+  ])
   run('type-checking the tests', node, [
     bin('typescript', 'bin/tsc'),
     '-p',
@@ -69,12 +99,27 @@ if (command === 'start') {
   ])
   run('linting', node, [bin('eslint', 'bin/eslint.js'), '.'])
   run('checking formatting', node, [bin('prettier', 'bin/prettier.cjs'), '--check', '.'])
-  run('unit tests', node, [bin('vitest', 'vitest.mjs'), 'run', '--project', 'unit', ...args])
+  run('unit tests', node, [
+    bin('vitest', 'vitest.mjs'),
+    'run',
+    '--project',
+    'unit',
+    '--project',
+    'client',
+    ...args,
+  ])
   run('integration tests (real Kafka, Redis, nginx)', node, [
     bin('vitest', 'vitest.mjs'),
     'run',
     '--project',
     'integration',
+    ...args,
+  ])
+  run('browser tests (Chromium against a real stack)', node, [
+    bin('vitest', 'vitest.mjs'),
+    'run',
+    '--project',
+    'e2e',
     ...args,
   ])
   say('all tests passed')

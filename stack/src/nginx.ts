@@ -1,7 +1,7 @@
 // nginx for the native stack: the repository's nginx/nginx.conf, unchanged but for its listen
 // address, plus a generated herald-upstreams.conf naming the instances this stack started.
 
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { REPO_ROOT } from './paths.js'
@@ -17,6 +17,7 @@ export interface NginxOptions {
 }
 
 const NGINX_DIR = join(REPO_ROOT, 'nginx')
+export const CLIENT_DIST = join(REPO_ROOT, 'client', 'dist')
 const COMPOSE_LISTEN = 'listen 9000;'
 
 export function nginxProcess({
@@ -36,6 +37,9 @@ export function nginxProcess({
     template.replace(COMPOSE_LISTEN, `listen 127.0.0.1:${port};`),
   )
   copyFileSync(join(NGINX_DIR, 'herald-proxy.conf'), join(dir, 'herald-proxy.conf'))
+  // nginx.conf serves the client from `client` beside it; here that is the repository's build.
+  rmSync(join(dir, 'client'), { force: true })
+  symlinkSync(CLIENT_DIST, join(dir, 'client'))
   writeFileSync(join(dir, 'herald-upstreams.conf'), upstreams(dir, producerPorts, consumerPorts))
 
   const globals = [

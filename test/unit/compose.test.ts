@@ -70,15 +70,12 @@ describe('docker-compose.yml', () => {
     }
   })
 
-  it('publishes only :9000, through nginx with the repository nginx.conf', () => {
+  it('publishes only :9000, through nginx built with the repository config and the client', () => {
     const published = Object.entries(services).filter(([, service]) => service.ports !== undefined)
     expect(published.map(([name, service]) => [name, service.ports])).toEqual([
       ['nginx', ['9000:9000']],
     ])
-    expect(services.nginx?.volumes).toContain('./nginx/nginx.conf:/etc/nginx/nginx.conf:ro')
-    expect(services.nginx?.volumes).toContain(
-      './nginx/upstreams.compose.conf:/etc/nginx/herald-upstreams.conf:ro',
-    )
+    expect(services.nginx?.build).toEqual({ context: '.', target: 'nginx' })
   })
 
   it('gives every service a health check and restart: unless-stopped', () => {
@@ -107,5 +104,14 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain('CMD ["node", "consumer/dist/main.js"]')
     expect(dockerfile).toMatch(/^USER node$/m)
     expect(dockerfile).toMatch(/^FROM node:(22|24)-slim/m)
+  })
+
+  it('bakes nginx.conf, the compose upstreams and the built client into the nginx target', () => {
+    expect(dockerfile).toMatch(/^FROM nginx:1\.(2[89]|[3-9]\d)[.\w-]* AS nginx$/m)
+    expect(dockerfile).toContain('COPY nginx/nginx.conf nginx/herald-proxy.conf /etc/nginx/')
+    expect(dockerfile).toContain(
+      'COPY nginx/upstreams.compose.conf /etc/nginx/herald-upstreams.conf',
+    )
+    expect(dockerfile).toContain('COPY --from=build /app/client/dist /etc/nginx/client')
   })
 })
