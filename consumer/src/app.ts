@@ -1,8 +1,9 @@
 // The consumer's servers: one HTTP server for health and Socket.IO. Takes its dependencies, never
 // listens and never reads env.
 
-import type { ClientToServerEvents, ServerToClientEvents } from '@herald/shared'
-import type { ConsumedRecord } from '@herald/shared/kafka'
+import { roomsForTopic, type ClientToServerEvents, type ServerToClientEvents } from '@herald/shared'
+import { toNotification, type ConsumedRecord } from '@herald/shared/kafka'
+import type { Logger } from '@herald/shared/service'
 import {
   createServer,
   type IncomingMessage,
@@ -11,39 +12,55 @@ import {
 } from 'node:http'
 import { Server, type ServerOptions } from 'socket.io'
 
+import type { CatchUpDeps } from './catch-up.js'
 import type { ConsumerConfig } from './config.js'
-import { toNotification } from './record-decoding.js'
+import { poisonReason, type DeadLetters } from './dead-letters.js'
+import { Holds } from './holding-adapter.js'
 import { AFFINITY_HEADER, sessionIdFromAffinity } from './session-id.js'
 import { registerSubscriptionHandlers } from './socket-handlers.js'
 
 export type HeraldServer = Server<ClientToServerEvents, ServerToClientEvents>
 
 export interface ConsumerAppDeps {
-  config: Pick<ConsumerConfig, 'instance' | 'maxTopicsPerSocket'>
+  config: Pick<ConsumerConfig, 'instance' | 'maxTopicsPerSocket' | 'maxRecordBytes'>
   /** Whether each dependency (Kafka group, Redis) is connected, for /readyz. */
   readiness: () => Record<string, boolean>
-  /** Socket.IO options from main: the Redis adapter above all. */
-  ioOptions?: Partial<ServerOptions>
+  /** How many topics this instance consumes, for /healthz. */
+  consumedTopics: () => number
+  /** Reads the log for the catch-up of a (re)subscribing socket. */
+  catchUp: Omit<CatchUpDeps, 'deliverable'>
+  deadLetters: DeadLetters
+  /** The Socket.IO adapter (Redis in production); the in-memory one when absent. */
+  adapter?: ServerOptions['adapter']
+  logger: Logger
 }
 
 export interface ConsumerApp {
   httpServer: HttpServer
   io: HeraldServer
-  /** Emits one record to the room of its topic, on every instance through the adapter. */
-  broadcast: (record: ConsumedRecord) => void
+  /**
+   * Emits one record to its topic's room and the rooms of matching patterns, on every instance
+   * through the adapter — or sends it to the dead-letter topic when it cannot be delivered.
+   */
+  deliver: (record: ConsumedRecord) => void | Promise<void>
 }
 
 export function createConsumerApp({
   config,
   readiness,
-  ioOptions = {},
+  consumedTopics,
+  catchUp,
+  deadLetters,
+  adapter,
+  logger,
 }: ConsumerAppDeps): ConsumerApp {
   const httpServer = createServer()
+  const holds = new Holds()
   const io: HeraldServer = new Server(httpServer, {
     serveClient: false,
     // Subscriptions are small; refuse anything that is not one.
     maxHttpBufferSize: 64 * 1024,
-    ...ioOptions,
+    ...(adapter === undefined ? {} : { adapter: holds.wrap(adapter as never) as never }),
   })
 
   // Engine.IO keeps its sessions in a protected map; reading it is the one way to avoid reusing an id.
@@ -52,7 +69,17 @@ export function createConsumerApp({
   io.engine.generateId = (req: IncomingMessage) =>
     sessionIdFromAffinity(req.headers[AFFINITY_HEADER], (id) => id in sessions) ?? randomId(req)
 
-  io.on('connection', (socket) => registerSubscriptionHandlers(socket, config.maxTopicsPerSocket))
+  const deliverable = (record: ConsumedRecord): boolean =>
+    poisonReason(record, config.maxRecordBytes) === undefined
+  io.on('connection', (socket) =>
+    registerSubscriptionHandlers(socket, {
+      ...catchUp,
+      deliverable,
+      holds,
+      maxTopics: config.maxTopicsPerSocket,
+      logger,
+    }),
+  )
 
   // Socket.IO answers /socket.io/ itself; everything else is health or 404.
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -63,6 +90,8 @@ export function createConsumerApp({
         status: 'ok',
         instance: config.instance,
         connections: io.engine.clientsCount,
+        topics: consumedTopics(),
+        deadLetters: deadLetters.counts,
       })
     }
     if (path === '/readyz') {
@@ -77,10 +106,12 @@ export function createConsumerApp({
     json(res, 404, { error: { code: 'not_found', message: `no route for ${req.method} ${path}` } })
   })
 
-  const broadcast = (record: ConsumedRecord): void => {
-    io.to(record.topic).emit('notification', toNotification(record))
+  const deliver = (record: ConsumedRecord): void | Promise<void> => {
+    const reason = poisonReason(record, config.maxRecordBytes)
+    if (reason !== undefined) return deadLetters.send(record, reason)
+    io.to(roomsForTopic(record.topic)).emit('notification', toNotification(record))
   }
-  return { httpServer, io, broadcast }
+  return { httpServer, io, deliver }
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

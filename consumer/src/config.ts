@@ -1,5 +1,6 @@
 // The consumer's configuration, read from the environment once and validated as a whole.
 
+import { topicProblem } from '@herald/shared'
 import { envReader, type Env } from '@herald/shared/env'
 import { readKafkaEnv } from '@herald/shared/kafka'
 import { hostname } from 'node:os'
@@ -17,8 +18,12 @@ export interface ConsumerConfig {
   /** How often to look for new topics (kafkajs does not notice them by itself). */
   topicRefreshMs: number
   redisUrl: string
-  /** How many topics one socket may watch at once. */
+  /** How many topics and patterns one socket may watch at once. */
   maxTopicsPerSocket: number
+  /** Larger records are dead-lettered instead of delivered. */
+  maxRecordBytes: number
+  /** The herald topic undeliverable records go to; never delivered itself. */
+  deadLetterTopic: string
   shutdownTimeoutMs: number
 }
 
@@ -34,8 +39,15 @@ export function readConsumerConfig(env: Env): Readonly<ConsumerConfig> {
     topicRefreshMs: read.int('HERALD_TOPIC_REFRESH_MS', 250, { min: 50, max: 600_000 }),
     redisUrl: read.string('REDIS_URL', 'redis://127.0.0.1:6379'),
     maxTopicsPerSocket: read.int('HERALD_MAX_TOPICS_PER_SOCKET', 100, { min: 1, max: 10_000 }),
+    maxRecordBytes: read.int('HERALD_MAX_RECORD_BYTES', 256 * 1024, {
+      min: 1024,
+      max: 64 * 1024 * 1024,
+    }),
+    deadLetterTopic: read.string('HERALD_DEAD_LETTER_TOPIC', 'herald.dead-letters'),
     shutdownTimeoutMs: read.int('HERALD_SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),
   }
+  const problem = topicProblem(config.deadLetterTopic)
+  if (problem !== undefined) read.problem(`HERALD_DEAD_LETTER_TOPIC: ${problem}`)
   if (!/^rediss?:\/\//.test(config.redisUrl)) read.problem('REDIS_URL: expected redis://host:port')
   return read.finish(config)
 }

@@ -2,13 +2,21 @@
 // SIGTERM.
 
 import { createAdapter } from '@socket.io/redis-adapter'
-import { createKafkaClient, KafkaSubscriber, TopicAdmin } from '@herald/shared/kafka'
+import {
+  createKafkaClient,
+  KafkaLogReader,
+  KafkaPublisher,
+  KafkaSubscriber,
+  TopicAdmin,
+} from '@herald/shared/kafka'
 import { createLogger, onShutdownSignal } from '@herald/shared/service'
 import { Redis } from 'ioredis'
+import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 
 import { createConsumerApp } from './app.js'
 import { readConsumerConfig } from './config.js'
+import { DeadLetters } from './dead-letters.js'
 
 const config = readConsumerConfig(process.env)
 const logger = createLogger(config.instance, config.logLevel)
@@ -38,15 +46,37 @@ const admin = new TopicAdmin(
   logger,
 )
 
+const reader = new KafkaLogReader(
+  kafka,
+  admin,
+  {
+    topicPrefix: config.topicPrefix,
+    // A group of its own: the reader must be its only member to hold every partition.
+    groupId: `herald-catchup-${config.instance}-${randomUUID().slice(0, 8)}`,
+    readTimeoutMs: 5000,
+  },
+  logger,
+)
+const deadLetterPublisher = new KafkaPublisher(
+  kafka,
+  admin,
+  { topicPrefix: config.topicPrefix, timeoutMs: 5000, reconnectDelayMs: 1000 },
+  logger,
+)
+
 let draining = false
-const { httpServer, io, broadcast } = createConsumerApp({
+const { httpServer, io, deliver } = createConsumerApp({
   config,
   readiness: () => ({
     kafka: subscriber.ready,
     redis: redisPub.status === 'ready' && redisSub.status === 'ready',
     accepting: !draining,
   }),
-  ioOptions: { adapter: createAdapter(redisPub, redisSub) },
+  consumedTopics: () => subscriber.topicCount,
+  catchUp: { reader, admin, ignoredTopics: [config.deadLetterTopic] },
+  deadLetters: new DeadLetters(deadLetterPublisher, config.deadLetterTopic, logger),
+  adapter: createAdapter(redisPub, redisSub),
+  logger,
 })
 
 const subscriber = new KafkaSubscriber(
@@ -56,7 +86,8 @@ const subscriber = new KafkaSubscriber(
     groupId: config.groupId,
     topicPrefix: config.topicPrefix,
     refreshIntervalMs: config.topicRefreshMs,
-    onRecord: broadcast,
+    onRecord: deliver,
+    ignoredTopics: [config.deadLetterTopic],
     onFatal: (error) => {
       logger.fatal({ err: error }, 'Kafka consumer crashed for good; exiting to be restarted')
       process.exit(1)
@@ -70,6 +101,8 @@ onShutdownSignal(
     draining = true
     // Hand partitions to the other instances first; they keep broadcasting through Redis.
     await subscriber.stop()
+    await reader.stop()
+    await deadLetterPublisher.disconnect()
     await admin.disconnect()
     // Disconnected sockets reconnect through nginx to another instance.
     await io.close()
@@ -84,6 +117,7 @@ const address = httpServer.address()
 const port = typeof address === 'object' && address !== null ? address.port : config.port
 logger.info({ host: config.host, port }, 'listening')
 
+void deadLetterPublisher.connect()
 // The one Kafka subscription of this process, made at start-up: never per socket.
 await startSubscriber()
 

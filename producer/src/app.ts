@@ -7,10 +7,15 @@ import express, { type Express, type RequestHandler } from 'express'
 import type { ProducerConfig } from './config.js'
 import { ApiError, errorHandler } from './errors.js'
 import { notifyHandlers } from './notify-route.js'
+import { topicsRouter, type TopicsApiDeps } from './topics-routes.js'
 
 export interface ProducerAppDeps {
   publisher: Pick<KafkaPublisher, 'publish' | 'connected'>
-  config: Pick<ProducerConfig, 'instance' | 'maxBodyBytes' | 'retryAfterSeconds'>
+  topics: Omit<TopicsApiDeps, 'defaultPartitions' | 'maxHistoryLimit'>
+  config: Pick<
+    ProducerConfig,
+    'instance' | 'maxBodyBytes' | 'retryAfterSeconds' | 'topicPartitions' | 'maxHistoryLimit'
+  >
   logger: Logger
   /** True from the shutdown signal on: the instance finishes what it holds and takes nothing new. */
   isDraining: () => boolean
@@ -18,6 +23,7 @@ export interface ProducerAppDeps {
 
 export function createProducerApp({
   publisher,
+  topics,
   config,
   logger,
   isDraining,
@@ -35,6 +41,17 @@ export function createProducerApp({
     .route('/notify')
     .post(...notifyHandlers(publisher, config.maxBodyBytes))
     .all(methodNotAllowed(['POST']))
+
+  app.use(
+    topicsRouter(
+      {
+        ...topics,
+        defaultPartitions: config.topicPartitions,
+        maxHistoryLimit: config.maxHistoryLimit,
+      },
+      methodNotAllowed,
+    ),
+  )
 
   app
     .route('/healthz')

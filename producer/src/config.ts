@@ -19,6 +19,8 @@ export interface ProducerConfig {
   /** The `Retry-After` of a 503, in seconds. */
   retryAfterSeconds: number
   maxBodyBytes: number
+  /** Largest `limit` of GET /topics/{topic}/messages. */
+  maxHistoryLimit: number
   shutdownTimeoutMs: number
 }
 
@@ -39,6 +41,7 @@ export function readProducerConfig(env: Env): Readonly<ProducerConfig> {
       min: 1024,
       max: 16 * 1024 * 1024,
     }),
+    maxHistoryLimit: read.int('HERALD_HISTORY_MAX_LIMIT', 1000, { min: 1, max: 100_000 }),
     shutdownTimeoutMs: read.int('HERALD_SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),
   }
   return read.finish(config)

@@ -2,7 +2,7 @@
 // here to a status and the contract's `{"error": {"code", "message"}}` body.
 
 import { errorBody, type ErrorCode } from '@herald/shared'
-import { KafkaUnavailableError, TopicRejectedError } from '@herald/shared/kafka'
+import { KafkaUnavailableError, TopicExistsError, TopicRejectedError } from '@herald/shared/kafka'
 import type { ErrorRequestHandler } from 'express'
 import type { Logger } from '@herald/shared/service'
 
@@ -44,6 +44,9 @@ export function toApiError(
   }
   if (error instanceof TopicRejectedError) {
     return new ApiError(400, 'invalid_topic', error.message)
+  }
+  if (error instanceof TopicExistsError) {
+    return new ApiError(409, 'topic_exists', error.message)
   }
   const type = (error as { type?: unknown } | null)?.type
   if (typeof type === 'string') return BODY_PARSER_ERRORS[type]?.(limits.maxBodyBytes)

@@ -1,7 +1,8 @@
 // Entry point: wires Kafka into the HTTP app, listens, and drains on SIGTERM.
 
-import { createKafkaClient, KafkaPublisher, TopicAdmin } from '@herald/shared/kafka'
+import { createKafkaClient, KafkaLogReader, KafkaPublisher, TopicAdmin } from '@herald/shared/kafka'
 import { createLogger, onShutdownSignal } from '@herald/shared/service'
+import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 
 import { createProducerApp } from './app.js'
@@ -35,8 +36,26 @@ const publisher = new KafkaPublisher(
   logger,
 )
 
+const reader = new KafkaLogReader(
+  kafka,
+  admin,
+  {
+    topicPrefix: config.topicPrefix,
+    // A group of its own: the reader must be its only member to hold every partition.
+    groupId: `herald-reader-${config.instance}-${randomUUID().slice(0, 8)}`,
+    readTimeoutMs: config.publishTimeoutMs,
+  },
+  logger,
+)
+
 let draining = false
-const app = createProducerApp({ publisher, config, logger, isDraining: () => draining })
+const app = createProducerApp({
+  publisher,
+  topics: { admin, reader },
+  config,
+  logger,
+  isDraining: () => draining,
+})
 const server = app.listen(config.port, config.host)
 // nginx keeps upstream connections open for up to 60 s; never close one first, or a request sent
 // on it at that moment fails.
@@ -58,6 +77,7 @@ onShutdownSignal(
     )
     const closeIdle = setInterval(() => server.closeIdleConnections(), 50)
     await closed.finally(() => clearInterval(closeIdle))
+    await reader.stop()
     await admin.disconnect()
     await publisher.disconnect()
   },

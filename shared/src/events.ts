@@ -2,12 +2,42 @@
 
 import type { ErrorDetail } from './errors.js'
 import type { Notification } from './notification.js'
+import type { Position } from './position.js'
 
-/** `subscribe` / `unsubscribe` payload: `{"topics": [...]}` or a bare array of topic names. */
-export type TopicsRequest = { topics: string[] } | string[]
+/**
+ * `subscribe` / `unsubscribe` payload: `{"topics": [...]}` or a bare array of topics and patterns.
+ * A socket subscribing again after a disconnect adds `positions`: for each topic, where it stopped
+ * (the positions of the last ack, advanced past every notification received since).
+ */
+export type TopicsRequest = { topics: string[]; positions?: Record<string, Position> } | string[]
 
-/** The ack of `subscribe` / `unsubscribe`: on success, every topic the socket is subscribed to now. */
-export type SubscriptionAck = { ok: true; topics: string[] } | { ok: false; error: ErrorDetail }
+/** What a (re)subscription did about the records a socket may have missed. */
+export type RecoveryVerdict =
+  /** First subscription: live from now on, nothing to replay. */
+  | { status: 'new'; replayed: 0 }
+  /** Every record since the given position was replayed, in order, before this ack. */
+  | { status: 'recovered'; replayed: number }
+  /**
+   * A gap could not be filled: the position is older than the topic's retention
+   * (`position_expired`, what is still kept was replayed) or not in the topic at all
+   * (`unknown_position`, e.g. the topic was deleted and created again).
+   */
+  | { status: 'not_recovered'; replayed: number; reason: 'position_expired' | 'unknown_position' }
+
+export type SubscriptionAck =
+  | {
+      ok: true
+      /** Every topic and pattern the socket is subscribed to now, sorted. */
+      topics: string[]
+      /** subscribe only: one verdict per requested entry. */
+      recovery?: Record<string, RecoveryVerdict>
+      /**
+       * subscribe only: for each topic of the request (each topic matching a requested pattern),
+       * the next offset of each partition at the moment live delivery began.
+       */
+      positions?: Record<string, Position>
+    }
+  | { ok: false; error: ErrorDetail }
 
 export interface ClientToServerEvents {
   subscribe: (request: TopicsRequest, ack: (result: SubscriptionAck) => void) => void

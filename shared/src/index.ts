@@ -2,5 +2,6 @@
 export * from './errors.js'
 export * from './events.js'
 export * from './notification.js'
+export * from './position.js'
 export * from './subscription.js'
 export * from './topic.js'

@@ -1,14 +1,33 @@
 import { describe, expect, it } from 'vitest'
 
-import { parseTopicsPayload } from '../src/subscription.js'
+import {
+  entryOf,
+  isPattern,
+  parseSubscription,
+  patternMatches,
+  roomOf,
+  roomsForTopic,
+  subscriptionProblem,
+} from '../src/subscription.js'
 
-describe('parseTopicsPayload', () => {
+describe('parseSubscription', () => {
   it('reads {"topics": [...]} and a bare array alike, collapsing duplicates', () => {
-    expect(parseTopicsPayload({ topics: ['a', 'b', 'a'] })).toEqual({
+    expect(parseSubscription({ topics: ['a', 'b', 'a'] })).toEqual({
       ok: true,
-      topics: ['a', 'b'],
+      request: { entries: ['a', 'b'] },
     })
-    expect(parseTopicsPayload(['a'])).toEqual({ ok: true, topics: ['a'] })
+    expect(parseSubscription(['a', 'orders.*'])).toEqual({
+      ok: true,
+      request: { entries: ['a', 'orders.*'] },
+    })
+  })
+
+  it('keeps the positions of a re-subscription', () => {
+    const positions = { a: { '0': '12', '2': '0' } }
+    expect(parseSubscription({ topics: ['a'], positions })).toEqual({
+      ok: true,
+      request: { entries: ['a'], positions },
+    })
   })
 
   it.each([
@@ -19,13 +38,53 @@ describe('parseTopicsPayload', () => {
     [[], 'invalid_subscription'],
     [['ok', 'not ok'], 'invalid_topic'],
     [[7], 'invalid_topic'],
+    [['or*ders'], 'invalid_topic'],
+    [['.*'], 'invalid_topic'],
+    [{ topics: ['a'], positions: { a: { '0': 12 } } }, 'invalid_position'],
+    [{ topics: ['a'], positions: { a: { x: '1' } } }, 'invalid_position'],
+    [{ topics: ['a'], positions: { 'bad topic': {} } }, 'invalid_position'],
+    [{ topics: ['a'], positions: [] }, 'invalid_position'],
   ])('refuses %j with %s', (payload, code) => {
-    expect(parseTopicsPayload(payload)).toMatchObject({ ok: false, error: { code } })
+    expect(parseSubscription(payload)).toMatchObject({ ok: false, error: { code } })
   })
 
   it('says which entry is wrong', () => {
-    expect(parseTopicsPayload(['ok', '__internal'])).toMatchObject({
+    expect(parseSubscription(['ok', '__internal'])).toMatchObject({
       error: { message: expect.stringContaining('topics[1]') as string },
     })
+  })
+})
+
+describe('patterns', () => {
+  it('knows "*" and "<prefix>.*" as patterns, and nothing else', () => {
+    expect(isPattern('*')).toBe(true)
+    expect(isPattern('orders.*')).toBe(true)
+    expect(isPattern('orders')).toBe(false)
+    expect(subscriptionProblem('orders.eu.*')).toBeUndefined()
+    expect(subscriptionProblem('or*')).toContain('pattern')
+  })
+
+  it('matches topics by prefix at any depth', () => {
+    expect(patternMatches('orders.*', 'orders.eu')).toBe(true)
+    expect(patternMatches('orders.*', 'orders.eu.paris')).toBe(true)
+    expect(patternMatches('orders.*', 'orders')).toBe(false)
+    expect(patternMatches('orders.*', 'ordersx.eu')).toBe(false)
+    expect(patternMatches('*', 'anything')).toBe(true)
+  })
+
+  it('sends a record to its topic room and the room of every pattern that matches it', () => {
+    expect(roomsForTopic('orders.eu.paris').sort()).toEqual(
+      ['orders.eu.paris', 'pattern:*', 'pattern:orders.*', 'pattern:orders.eu.*'].sort(),
+    )
+    for (const room of roomsForTopic('a.b.c')) {
+      const entry = entryOf(room) as string
+      expect(entry === 'a.b.c' || patternMatches(entry, 'a.b.c')).toBe(true)
+    }
+  })
+
+  it('maps entries to rooms and back', () => {
+    expect(roomOf('orders.*')).toBe('pattern:orders.*')
+    expect(entryOf(roomOf('orders.*'))).toBe('orders.*')
+    expect(entryOf(roomOf('orders'))).toBe('orders')
   })
 })

@@ -1,6 +1,9 @@
 // Apache Kafka's own command-line clients, run from the cached jars. Tests use them as the
 // independent writer and reader: a client that is not herald and not kafkajs.
 
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
 import { findOnPath, runCommand } from './commands.js'
 import type { KafkaDistribution } from './kafka-distribution.js'
 
@@ -141,4 +144,29 @@ export async function endOffsetsWithKafkaTools(
     if (match) ends.set(Number(match[1]), Number(match[2]))
   }
   return ends
+}
+
+/** Deletes a partition's records below `offset` with kafka-delete-records, as retention would. */
+export async function deleteRecordsWithKafkaTools(
+  { distribution, brokers }: ToolTarget,
+  topic: string,
+  partition: number,
+  offset: number,
+  workDir: string,
+): Promise<void> {
+  const file = join(workDir, `delete-${topic}-${partition}.json`)
+  writeFileSync(file, JSON.stringify({ version: 1, partitions: [{ topic, partition, offset }] }))
+  await runCommand(
+    java(),
+    [
+      '-cp',
+      distribution.classpath,
+      'org.apache.kafka.tools.DeleteRecordsCommand',
+      '--bootstrap-server',
+      brokers.join(','),
+      '--offset-json-file',
+      file,
+    ],
+    { timeoutMs: 60_000 },
+  )
 }

@@ -45,14 +45,20 @@ export interface RunningStack {
   kafka: KafkaDistribution
   instances: Instance[]
   supervisor: Supervisor
+  /** Where this stack keeps its data and logs. */
+  dataDir: string
   stop(): Promise<void>
 }
 
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const { reporter, dataDir } = options
-  for (const kind of ['producer', 'consumer']) {
-    if (!existsSync(join(REPO_ROOT, kind, 'dist', 'main.js'))) {
-      throw new Error(`${kind}/dist/main.js is missing; build first with: npm run build`)
+  for (const built of [
+    'producer/dist/main.js',
+    'consumer/dist/main.js',
+    'client/dist/index.html',
+  ]) {
+    if (!existsSync(join(REPO_ROOT, built))) {
+      throw new Error(`${built} is missing; build first with: npm run build`)
     }
   }
   const tools = await ensureTools(['java', 'maven', 'redis', 'nginx'], reporter)
@@ -152,6 +158,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       kafka,
       instances,
       supervisor,
+      dataDir,
       stop: () => supervisor.stopAll(),
     }
   } catch (error) {

@@ -29,7 +29,10 @@ async function subscribersEverywhere(topic: string): Promise<Subscriber[]> {
     [...consumerUrls(), stack().url].map((url) => connectSubscriber(url)),
   )
   for (const socket of sockets)
-    expect(await subscribe(socket, { topics: [topic] })).toEqual({ ok: true, topics: [topic] })
+    expect(await subscribe(socket, { topics: [topic] })).toMatchObject({
+      ok: true,
+      topics: [topic],
+    })
   return sockets
 }
 
@@ -120,7 +123,7 @@ describe('delivery', () => {
     const watched = uniqueTopic('watched')
     const other = uniqueTopic('other')
     const socket = await connectSubscriber(stack().url)
-    expect(await subscribe(socket, [watched, other])).toEqual({
+    expect(await subscribe(socket, [watched, other])).toMatchObject({
       ok: true,
       topics: [other, watched].sort(),
     })
@@ -153,7 +156,7 @@ describe('delivery', () => {
       const ack = (await socket.timeout(5000).emitWithAck('subscribe', payload as never)) as unknown
       expect(ack).toEqual({ ok: false, error: { code, message: expect.any(String) as string } })
       expect(socket.connected).toBe(true)
-      expect(await subscribe(socket, ['still-works'])).toEqual({
+      expect(await subscribe(socket, ['still-works'])).toMatchObject({
         ok: true,
         topics: ['still-works'],
       })

@@ -23,3 +23,13 @@ export class TopicRejectedError extends Error {
     super(message, options)
   }
 }
+
+/** An explicit topic creation found the topic already there. */
+export class TopicExistsError extends Error {
+  override readonly name = 'TopicExistsError'
+  readonly retriable = false
+
+  constructor(readonly topic: string) {
+    super(`topic "${topic}" already exists`)
+  }
+}

@@ -15,8 +15,9 @@ const { Partitioners } = kafkajs
 export interface OutgoingRecord {
   /** herald topic name (without the prefix). */
   topic: string
-  value: string
+  value: string | Buffer
   key?: string
+  headers?: Record<string, string>
   /** Record timestamp, milliseconds since the epoch. */
   timestamp: number
 }
@@ -103,7 +104,12 @@ export class KafkaPublisher {
         acks: -1,
         timeout: this.#options.timeoutMs,
         messages: [
-          { key: record.key ?? null, value: record.value, timestamp: String(record.timestamp) },
+          {
+            key: record.key ?? null,
+            value: record.value,
+            timestamp: String(record.timestamp),
+            ...(record.headers === undefined ? {} : { headers: record.headers }),
+          },
         ],
       })
       if (metadata?.baseOffset === undefined) {

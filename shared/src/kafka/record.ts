@@ -1,8 +1,8 @@
 // Turns a consumed Kafka record into the contract's `notification` payload. Any Kafka client may
 // write to a herald topic, so a value that is not JSON is passed on as text, never thrown on.
 
-import type { Notification } from '@herald/shared'
-import type { ConsumedRecord } from '@herald/shared/kafka'
+import type { Notification } from '../notification.js'
+import type { ConsumedRecord } from './subscriber.js'
 
 export function decodeRecordValue(value: Buffer | null): unknown {
   if (value === null) return null

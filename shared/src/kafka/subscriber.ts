@@ -3,7 +3,7 @@
 // topics every `refreshIntervalMs` and re-subscribes when the set changed: a topic created after
 // start-up is delivered from its first record.
 
-import type { Consumer, ConsumerRunConfig, EachBatchPayload } from 'kafkajs'
+import type { Consumer, ConsumerRunConfig, EachBatchPayload, KafkaMessage } from 'kafkajs'
 import type { Logger } from 'pino'
 
 import { SubscriptionAwareAssigner } from './assigner.js'
@@ -26,8 +26,13 @@ export interface SubscriberOptions {
   topicPrefix: string
   /** How often to look for topics created or deleted since the last look. */
   refreshIntervalMs: number
-  /** Called once per record, in offset order per partition; its offset is committed after it returns. */
-  onRecord: (record: ConsumedRecord) => void
+  /**
+   * Called once per record, in offset order per partition; its offset is committed after it
+   * returns (after the promise it returns settles, when it returns one).
+   */
+  onRecord: (record: ConsumedRecord) => void | Promise<void>
+  /** Topics never consumed (the dead-letter topic). */
+  ignoredTopics: readonly string[]
   /** Called when kafkajs gives up; the process should exit and be restarted. */
   onFatal: (error: Error) => void
 }
@@ -56,9 +61,14 @@ export class KafkaSubscriber {
     return this.#joined
   }
 
+  /** How many topics this process consumes now. */
+  get topicCount(): number {
+    return this.#topics.length
+  }
+
   /** Subscribes to the topics that exist now and starts watching for new ones. */
   async start(): Promise<void> {
-    await this.#resubscribe(await this.#admin.listTopics())
+    await this.#resubscribe(await this.#listTopics())
     this.#scheduleRefresh()
   }
 
@@ -82,8 +92,13 @@ export class KafkaSubscriber {
     }, this.#options.refreshIntervalMs)
   }
 
-  async #refresh(): Promise<void> {
+  async #listTopics(): Promise<string[]> {
     const topics = await this.#admin.listTopics()
+    return topics.filter((topic) => !this.#options.ignoredTopics.includes(topic))
+  }
+
+  async #refresh(): Promise<void> {
+    const topics = await this.#listTopics()
     if (this.#stopped || sameList(topics, this.#topics)) return
     const added = topics.filter((topic) => !this.#topics.includes(topic))
     const removed = this.#topics.filter((topic) => !topics.includes(topic))
@@ -104,8 +119,8 @@ export class KafkaSubscriber {
     try {
       await consumer.stop()
       await consumer.subscribe({ topics: this.#kafkaNames(added), fromBeginning: true })
-      this.#topics = topics
       await consumer.run(this.#runConfig())
+      this.#topics = topics
     } catch (error) {
       await this.#drop(consumer)
       throw error
@@ -180,18 +195,28 @@ export class KafkaSubscriber {
     for (const message of batch.messages) {
       if (!payload.isRunning() || payload.isStale()) return
       if (topic !== undefined) {
-        this.#options.onRecord({
-          topic,
-          partition: batch.partition,
-          offset: message.offset,
-          timestamp: Number(message.timestamp),
-          key: message.key?.toString('utf8') ?? null,
-          value: message.value,
-        })
+        // Delivery is synchronous but for the rare record that goes to the dead-letter topic.
+        const pending = this.#options.onRecord(toConsumedRecord(topic, batch.partition, message))
+        if (pending !== undefined) await pending
       }
       payload.resolveOffset(message.offset)
     }
     await payload.heartbeat()
+  }
+}
+
+export function toConsumedRecord(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+): ConsumedRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    timestamp: Number(message.timestamp),
+    key: message.key?.toString('utf8') ?? null,
+    value: message.value,
   }
 }
 

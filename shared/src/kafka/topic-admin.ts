@@ -5,7 +5,7 @@ import type { Admin } from 'kafkajs'
 import type { Logger } from 'pino'
 
 import { heraldTopicName, kafkaTopicName, type KafkaClient } from './client.js'
-import { KafkaUnavailableError, TopicRejectedError } from './errors.js'
+import { KafkaUnavailableError, TopicExistsError, TopicRejectedError } from './errors.js'
 
 export interface TopicAdminOptions {
   topicPrefix: string
@@ -13,6 +13,17 @@ export interface TopicAdminOptions {
   partitions: number
   /** Replicas of a topic herald creates; -1 takes the broker's `default.replication.factor`. */
   replicationFactor: number
+}
+
+export interface PartitionOffsets {
+  partition: number
+  low: bigint
+  high: bigint
+}
+
+export interface TopicDescription {
+  name: string
+  partitions: number
 }
 
 export class TopicAdmin {
@@ -49,13 +60,49 @@ export class TopicAdmin {
       .sort()
   }
 
+  /** Each partition's first offset still kept (`low`) and the next offset to be written (`high`). */
+  async offsets(topic: string): Promise<PartitionOffsets[]> {
+    const kafkaTopic = kafkaTopicName(this.#options.topicPrefix, topic)
+    const offsets = await this.#withConnection(() => this.#admin.fetchTopicOffsets(kafkaTopic))
+    return offsets
+      .map(({ partition, low, high }) => ({ partition, low: BigInt(low), high: BigInt(high) }))
+      .sort((a, b) => a.partition - b.partition)
+  }
+
+  /** The herald topics with their partition counts, by name. */
+  async describeTopics(): Promise<TopicDescription[]> {
+    const names = await this.listTopics()
+    if (names.length === 0) return []
+    const kafkaNames = names.map((name) => kafkaTopicName(this.#options.topicPrefix, name))
+    const { topics } = await this.#withConnection(() =>
+      this.#admin.fetchTopicMetadata({ topics: kafkaNames }),
+    )
+    return topics
+      .map(({ name, partitions }) => ({
+        name: heraldTopicName(this.#options.topicPrefix, name) as string,
+        partitions: partitions.length,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  /** Creates a topic explicitly; TopicExistsError when it is already there. */
+  async createTopic(topic: string, partitions: number): Promise<void> {
+    const created = await this.#createOrFind(topic, partitions)
+    if (!created) throw new TopicExistsError(topic)
+  }
+
   async disconnect(): Promise<void> {
     if (this.#connection !== undefined) await this.#admin.disconnect()
     this.#connection = undefined
   }
 
   async #create(topic: string): Promise<void> {
-    const { topicPrefix, partitions, replicationFactor } = this.#options
+    await this.#createOrFind(topic, this.#options.partitions)
+  }
+
+  /** Resolves true when this call created the topic, false when it existed. */
+  async #createOrFind(topic: string, partitions: number): Promise<boolean> {
+    const { topicPrefix, replicationFactor } = this.#options
     try {
       const created = await this.#withConnection(() =>
         this.#admin.createTopics({
@@ -66,17 +113,41 @@ export class TopicAdmin {
               replicationFactor,
             },
           ],
-          waitForLeaders: true,
+          // kafkajs's own wait gives up when the broker does not know the topic yet (KRaft
+          // publishes new topics asynchronously): #awaitLeaders waits for that too.
+          waitForLeaders: false,
         }),
       )
+      await this.#awaitLeaders(kafkaTopicName(topicPrefix, topic))
       if (created) this.#logger.info({ topic, partitions }, 'created topic')
       this.#known.add(topic)
+      return created
     } catch (error) {
-      if (kafkaErrorTypes(error).includes('INVALID_TOPIC_EXCEPTION')) {
+      const types = kafkaErrorTypes(error)
+      if (types.includes('INVALID_TOPIC_EXCEPTION') || types.includes('INVALID_PARTITIONS')) {
         throw new TopicRejectedError(topic, `Kafka refused topic "${topic}"`, { cause: error })
       }
       throw new KafkaUnavailableError(`could not create topic "${topic}"`, { cause: error })
     }
+  }
+
+  /** Resolves once every partition of a just-created topic has a leader to take records. */
+  async #awaitLeaders(kafkaTopic: string): Promise<void> {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      try {
+        const { topics } = await this.#withConnection(() =>
+          this.#admin.fetchTopicMetadata({ topics: [kafkaTopic] }),
+        )
+        const partitions = topics[0]?.partitions ?? []
+        if (partitions.length > 0 && partitions.every((partition) => partition.leader >= 0)) return
+      } catch (error) {
+        const types = kafkaErrorTypes(error)
+        const settling = ['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']
+        if (!types.some((type) => settling.includes(type))) throw error
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    throw new KafkaUnavailableError(`topic "${kafkaTopic}" has no leader yet`)
   }
 
   /**

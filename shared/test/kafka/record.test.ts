@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { decodeRecordValue, toNotification } from '../src/record-decoding.js'
+import { decodeRecordValue, toNotification } from '../../src/kafka/record.js'
 
 describe('decodeRecordValue', () => {
   it('decodes JSON values', () => {

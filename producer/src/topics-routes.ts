@@ -1,0 +1,157 @@
+// The topics API: list and create topics, read a topic's history and its current position.
+// Each handler runs validate → act → answer; failures become HTTP answers in errors.ts.
+
+import {
+  formatPositionQuery,
+  parsePositionQuery,
+  topicProblem,
+  type Notification,
+  type Position,
+} from '@herald/shared'
+import {
+  readHistory,
+  toNotification,
+  type KafkaLogReader,
+  type TopicAdmin,
+} from '@herald/shared/kafka'
+import express, { type Request, type RequestHandler, type Router } from 'express'
+
+import { ApiError } from './errors.js'
+
+export interface TopicsApiDeps {
+  admin: Pick<TopicAdmin, 'describeTopics' | 'createTopic' | 'listTopics' | 'offsets'>
+  reader: KafkaLogReader
+  /** Partitions of a topic created without a count. */
+  defaultPartitions: number
+  /** Largest `limit` of a history request. */
+  maxHistoryLimit: number
+}
+
+export const DEFAULT_HISTORY_LIMIT = 50
+const MAX_PARTITIONS = 1000
+
+export interface TopicMessages {
+  topic: string
+  messages: Notification[]
+  next: Position
+}
+
+export function topicsRouter(
+  deps: TopicsApiDeps,
+  methodNotAllowed: (allowed: string[]) => RequestHandler,
+): Router {
+  const router = express.Router()
+  router
+    .route('/topics')
+    .get(async (_req, res) => {
+      res.json({ topics: await deps.admin.describeTopics() })
+    })
+    .post(express.json({ limit: 4096, strict: false, type: () => true }), async (req, res) => {
+      const { name, partitions } = parseCreateRequest(req.body, deps.defaultPartitions)
+      await deps.admin.createTopic(name, partitions)
+      res.status(201).json({ name, partitions })
+    })
+    .all(methodNotAllowed(['GET', 'POST']))
+
+  router
+    .route('/topics/:topic/messages')
+    .get(async (req, res) => {
+      const topic = topicParam(req)
+      const limit = limitParam(req, deps.maxHistoryLimit)
+      const since = sinceParam(req)
+      const page = await readHistory(deps.reader, deps.admin as TopicAdmin, topic, {
+        limit,
+        ...(since === undefined ? {} : { since }),
+      })
+      const body: TopicMessages = {
+        topic,
+        messages: page.records.map(toNotification),
+        next: page.next,
+      }
+      res.json(body)
+    })
+    .all(methodNotAllowed(['GET']))
+
+  router
+    .route('/topics/:topic/position')
+    .get(async (req, res) => {
+      const topic = topicParam(req)
+      const position: Position = {}
+      if ((await deps.admin.listTopics()).includes(topic)) {
+        for (const { partition, high } of await deps.admin.offsets(topic)) {
+          position[String(partition)] = high.toString()
+        }
+      }
+      res.json({ topic, position, since: formatPositionQuery(position) })
+    })
+    .all(methodNotAllowed(['GET']))
+  return router
+}
+
+function topicParam(req: Request): string {
+  const topic = req.params.topic
+  const problem = topicProblem(topic)
+  if (problem !== undefined) throw new ApiError(400, 'invalid_topic', problem)
+  return topic as string
+}
+
+function limitParam(req: Request, max: number): number {
+  const raw = req.query.limit
+  if (raw === undefined) return Math.min(DEFAULT_HISTORY_LIMIT, max)
+  const limit = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw new ApiError(400, 'invalid_query', `limit must be an integer from 1 to ${max}`)
+  }
+  return limit
+}
+
+function sinceParam(req: Request): Position | undefined {
+  const raw = req.query.since
+  if (raw === undefined) return undefined
+  const position = typeof raw === 'string' ? parsePositionQuery(raw) : undefined
+  if (position === undefined) {
+    throw new ApiError(
+      400,
+      'invalid_position',
+      'since must look like 0:12,1:7 (partition:offset, …)',
+    )
+  }
+  return position
+}
+
+function parseCreateRequest(
+  body: unknown,
+  defaultPartitions: number,
+): { name: string; partitions: number } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiError(
+      400,
+      'invalid_body',
+      'body must be a JSON object: {"name": string, "partitions"?: number}',
+    )
+  }
+  const { name, partitions = defaultPartitions, ...rest } = body as Record<string, unknown>
+  const unknown = Object.keys(rest)[0]
+  if (unknown !== undefined) {
+    throw new ApiError(
+      400,
+      'invalid_body',
+      `unknown field "${unknown}": allowed fields are name and partitions`,
+    )
+  }
+  const problem = topicProblem(name)
+  if (problem !== undefined)
+    throw new ApiError(400, 'invalid_topic', problem.replace(/^topic/, 'name'))
+  if (
+    !Number.isInteger(partitions) ||
+    (partitions as number) < 1 ||
+    (partitions as number) > MAX_PARTITIONS
+  ) {
+    throw new ApiError(
+      400,
+      'invalid_partitions',
+      `partitions must be an integer from 1 to ${MAX_PARTITIONS}`,
+    )
+  }
+  return { name: name as string, partitions: partitions as number }
+}

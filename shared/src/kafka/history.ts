@@ -1,0 +1,87 @@
+// A topic's history, read from Kafka itself: its latest records, or the records after a position.
+// Served over HTTP (GET /topics/{topic}/messages) and used for nothing else, so it may be slow.
+
+import type { Position } from '../position.js'
+import type { KafkaLogReader } from './log-reader.js'
+import type { ConsumedRecord } from './subscriber.js'
+import type { PartitionOffsets, TopicAdmin } from './topic-admin.js'
+
+export interface HistoryQuery {
+  limit: number
+  /** Page forward from here; without it, the latest `limit` records. */
+  since?: Position
+}
+
+export interface HistoryPage {
+  /** Oldest first: by timestamp, then partition, then offset. */
+  records: ConsumedRecord[]
+  /** Where the next page starts (`since` of the next request). */
+  next: Position
+}
+
+interface PartitionRange {
+  partition: number
+  from: bigint
+  to: bigint
+}
+
+export async function readHistory(
+  reader: KafkaLogReader,
+  admin: TopicAdmin,
+  topic: string,
+  query: HistoryQuery,
+): Promise<HistoryPage> {
+  if (!(await admin.listTopics()).includes(topic)) return { records: [], next: {} }
+  const ranges = historyRanges(await admin.offsets(topic), query)
+  const records = await Promise.all(
+    ranges.map(({ partition, from, to }) => reader.read(topic, partition, from, to)),
+  )
+  return pageOfHistory(ranges, records.flat(), query)
+}
+
+/** Which offsets to read from each partition: at most `limit` from each. */
+export function historyRanges(
+  offsets: readonly PartitionOffsets[],
+  query: HistoryQuery,
+): PartitionRange[] {
+  const limit = BigInt(query.limit)
+  return offsets.map(({ partition, low, high }) => {
+    if (query.since === undefined) {
+      return { partition, from: max(low, high - limit), to: high }
+    }
+    const wanted = query.since[String(partition)]
+    const from = wanted === undefined ? low : max(BigInt(wanted), low)
+    return { partition, from, to: min(high, from + limit) }
+  })
+}
+
+/** Merges what the partitions gave into one page and works out where the next one starts. */
+export function pageOfHistory(
+  ranges: readonly PartitionRange[],
+  records: readonly ConsumedRecord[],
+  query: HistoryQuery,
+): HistoryPage {
+  const merged = [...records].sort(oldestFirst)
+  const page = query.since === undefined ? merged.slice(-query.limit) : merged.slice(0, query.limit)
+  const next: Position = {}
+  for (const { partition, from, to } of ranges) {
+    if (query.since === undefined) {
+      next[String(partition)] = to.toString()
+      continue
+    }
+    const last = page.filter((record) => record.partition === partition).at(-1)
+    next[String(partition)] = (last === undefined ? from : BigInt(last.offset) + 1n).toString()
+  }
+  return { records: page, next }
+}
+
+function oldestFirst(a: ConsumedRecord, b: ConsumedRecord): number {
+  return (
+    a.timestamp - b.timestamp ||
+    a.partition - b.partition ||
+    Number(BigInt(a.offset) - BigInt(b.offset))
+  )
+}
+
+const max = (a: bigint, b: bigint): bigint => (a > b ? a : b)
+const min = (a: bigint, b: bigint): bigint => (a < b ? a : b)

@@ -1,0 +1,153 @@
+// The topics API through nginx: list, create, history and position, with their errors.
+
+import type { ErrorBody, Notification, Position, PublishReceipt } from '@herald/shared'
+import { describe, expect, it } from 'vitest'
+
+import { getJson, postNotify } from '../support/http.js'
+import { useTestStack } from '../support/stack.js'
+import { uniqueTopic } from '../support/topics.js'
+
+const stack = useTestStack({ producers: 2, consumers: 1 })
+
+interface Messages {
+  topic: string
+  messages: Notification[]
+  next: Position
+}
+
+async function post(topic: string, message: unknown, key = 'k'): Promise<PublishReceipt> {
+  const answer = await postNotify<PublishReceipt>(stack().url, { topic, message, key })
+  expect(answer.status).toBe(202)
+  return answer.body
+}
+
+function postJson(path: string, body: unknown) {
+  return getJson<unknown>(`${stack().url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+}
+
+const expectError = (answer: { status: number; body: unknown }, status: number, code: string) => {
+  expect(answer.status).toBe(status)
+  expect((answer.body as ErrorBody).error.code).toBe(code)
+}
+
+describe('topics', () => {
+  it('creates a topic with its partition count, lists it, and refuses to create it twice', async () => {
+    const name = uniqueTopic('created')
+    expect(await postJson('/topics', { name, partitions: 4 })).toMatchObject({
+      status: 201,
+      body: { name, partitions: 4 },
+    })
+    const list = await getJson<{ topics: { name: string; partitions: number }[] }>(
+      `${stack().url}/topics`,
+    )
+    expect(list.status).toBe(200)
+    expect(list.body.topics).toContainEqual({ name, partitions: 4 })
+    expectError(await postJson('/topics', { name }), 409, 'topic_exists')
+  })
+
+  it('lists topics created by POST /notify with the default partition count', async () => {
+    const topic = uniqueTopic('by-notify')
+    await post(topic, 1)
+    const list = await getJson<{ topics: { name: string; partitions: number }[] }>(
+      `${stack().url}/topics`,
+    )
+    expect(list.body.topics).toContainEqual({ name: topic, partitions: 3 })
+  })
+
+  it.each<[string, unknown, number, string]>([
+    ['a bad name', { name: 'no spaces' }, 400, 'invalid_topic'],
+    ['no name', { partitions: 2 }, 400, 'invalid_topic'],
+    ['zero partitions', { name: 'x-zero', partitions: 0 }, 400, 'invalid_partitions'],
+    ['a fractional count', { name: 'x-frac', partitions: 1.5 }, 400, 'invalid_partitions'],
+    ['an unknown field', { name: 'x-extra', replicas: 3 }, 400, 'invalid_body'],
+    ['an array', ['x'], 400, 'invalid_body'],
+  ])('refuses to create a topic with %s', async (_case, body, status, code) => {
+    expectError(await postJson('/topics', body), status, code)
+  })
+
+  it('answers 405 to other methods', async () => {
+    expectError(
+      await getJson(`${stack().url}/topics`, { method: 'DELETE' }),
+      405,
+      'method_not_allowed',
+    )
+  })
+})
+
+describe('history and position', () => {
+  it('gives the latest messages oldest first, then pages forward from a position', async () => {
+    const topic = uniqueTopic('history')
+    const receipts: PublishReceipt[] = []
+    for (let i = 0; i < 8; i++) receipts.push(await post(topic, { i }))
+
+    const latest = await getJson<Messages>(`${stack().url}/topics/${topic}/messages?limit=3`)
+    expect(latest.status).toBe(200)
+    expect(latest.body.messages.map((m) => m.message)).toEqual([{ i: 5 }, { i: 6 }, { i: 7 }])
+    expect(latest.body.messages[0]).toMatchObject({
+      topic,
+      key: 'k',
+      partition: receipts[5]?.partition,
+    })
+
+    const position = await getJson<{ position: Position; since: string }>(
+      `${stack().url}/topics/${topic}/position`,
+    )
+    expect(position.body.position[String(receipts[0]?.partition)]).toBe('8')
+
+    const fromStart = await getJson<Messages>(
+      `${stack().url}/topics/${topic}/messages?since=${encodeURIComponent('0:0,1:0,2:0')}&limit=5`,
+    )
+    expect(fromStart.body.messages.map((m) => m.message)).toEqual(
+      [0, 1, 2, 3, 4].map((i) => ({ i })),
+    )
+    const page2 = await getJson<Messages>(
+      `${stack().url}/topics/${topic}/messages?since=${Object.entries(fromStart.body.next)
+        .map(([p, o]) => `${p}:${o}`)
+        .join(',')}&limit=5`,
+    )
+    expect(page2.body.messages.map((m) => m.message)).toEqual([5, 6, 7].map((i) => ({ i })))
+
+    // The position, then a page from it: the polling fallback sees exactly what came after.
+    await post(topic, 'after the position')
+    const tail = await getJson<Messages>(
+      `${stack().url}/topics/${topic}/messages?since=${position.body.since}`,
+    )
+    expect(tail.body.messages.map((m) => m.message)).toEqual(['after the position'])
+  })
+
+  it('defaults to 50 messages', async () => {
+    const topic = uniqueTopic('default-limit')
+    await Promise.all(Array.from({ length: 60 }, (_, i) => post(topic, i, `k${i % 3}`)))
+    const page = await getJson<Messages>(`${stack().url}/topics/${topic}/messages`)
+    expect(page.body.messages).toHaveLength(50)
+  })
+
+  it('answers an unknown topic with an empty history and position', async () => {
+    const topic = uniqueTopic('never-created')
+    expect((await getJson<Messages>(`${stack().url}/topics/${topic}/messages`)).body).toEqual({
+      topic,
+      messages: [],
+      next: {},
+    })
+    expect(
+      (await getJson<{ position: Position }>(`${stack().url}/topics/${topic}/position`)).body
+        .position,
+    ).toEqual({})
+  })
+
+  it.each<[string, string, number, string]>([
+    ['a bad topic', '/topics/__bad/messages', 400, 'invalid_topic'],
+    ['limit 0', '/topics/t/messages?limit=0', 400, 'invalid_query'],
+    ['limit over the maximum', '/topics/t/messages?limit=1001', 400, 'invalid_query'],
+    ['a non-numeric limit', '/topics/t/messages?limit=ten', 400, 'invalid_query'],
+    ['a malformed position', '/topics/t/messages?since=zero', 400, 'invalid_position'],
+    ['POST to the history', '/topics/t/messages', 405, 'method_not_allowed'],
+  ])('answers %s with a clear error', async (_case, path, status, code) => {
+    const init = path === '/topics/t/messages' ? { method: 'POST' } : {}
+    expectError(await getJson(`${stack().url}${path}`, init), status, code)
+  })
+})
