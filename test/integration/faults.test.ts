@@ -70,15 +70,18 @@ describe('faults', () => {
     )
   })
 
-  it('loses no acknowledged message when a producer is stopped with SIGTERM under load', async () => {
-    const topic = uniqueTopic('sigterm')
+  it.each<[NodeJS.Signals, string]>([
+    ['SIGTERM', 'exited with code 0'],
+    ['SIGKILL', 'killed by SIGKILL'],
+  ])('loses no acknowledged message when a producer gets %s under load', async (signal, exit) => {
+    const topic = uniqueTopic(signal.toLowerCase())
     await postUntilAccepted(topic, 'warm-up')
     const accepted = new Map<string, PublishReceipt>()
     const answers: HttpAnswer<unknown>[] = []
     let next = 0
     const total = 600
-    let sigtermSent = false
-    const exit = once(stack().supervisor, 'restarting', { signal: AbortSignal.timeout(60_000) })
+    let signalled = false
+    const exited = once(stack().supervisor, 'restarting', { signal: AbortSignal.timeout(60_000) })
 
     const worker = async (): Promise<void> => {
       while (next < total) {
@@ -90,16 +93,16 @@ describe('faults', () => {
         )
         answers.push(answer)
         if (answer.status === 202) accepted.set(id, answer.body as PublishReceipt)
-        if (!sigtermSent && accepted.size >= 150) {
-          sigtermSent = true
-          stack().supervisor.signal('producer-1', 'SIGTERM')
+        if (!signalled && accepted.size >= 150) {
+          signalled = true
+          stack().supervisor.signal('producer-1', signal)
         }
       }
     }
     await Promise.all(Array.from({ length: 8 }, worker))
 
-    expect(sigtermSent).toBe(true)
-    expect((await exit).slice(0, 2)).toEqual(['producer-1', 'exited with code 0'])
+    expect(signalled).toBe(true)
+    expect((await exited).slice(0, 2)).toEqual(['producer-1', exit])
     // Every answer is a 202 or a JSON error a backend can act on; nearly all are 202.
     for (const answer of answers.filter((a) => a.status !== 202)) {
       expect([502, 503]).toContain(answer.status)
