@@ -28,6 +28,8 @@ export interface StackOptions {
   reporter: Reporter
   /** Added to every producer's and consumer's environment. */
   serviceEnv?: Readonly<Record<string, string>>
+  /** Extra node flags for every producer and consumer (the bench's --cpu-prof, say). */
+  nodeArgs?: readonly string[]
 }
 
 export interface Instance {
@@ -130,6 +132,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
             port,
             logDir: join(dataDir, 'logs'),
             env: serviceEnv,
+            nodeArgs: options.nodeArgs ?? [],
           })
         },
       ),
