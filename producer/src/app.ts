@@ -6,6 +6,7 @@ import express, { type Express, type RequestHandler } from 'express'
 
 import type { ProducerConfig } from './config.js'
 import { ApiError, errorHandler } from './errors.js'
+import { notifyBatchHandlers } from './notify-batch-route.js'
 import { notifyHandlers } from './notify-route.js'
 import { topicsRouter, type TopicsApiDeps } from './topics-routes.js'
 
@@ -14,7 +15,13 @@ export interface ProducerAppDeps {
   topics: Omit<TopicsApiDeps, 'defaultPartitions' | 'maxHistoryLimit'>
   config: Pick<
     ProducerConfig,
-    'instance' | 'maxBodyBytes' | 'retryAfterSeconds' | 'topicPartitions' | 'maxHistoryLimit'
+    | 'instance'
+    | 'maxBodyBytes'
+    | 'maxBatchItems'
+    | 'maxBatchBytes'
+    | 'retryAfterSeconds'
+    | 'topicPartitions'
+    | 'maxHistoryLimit'
   >
   logger: Logger
   /** True from the shutdown signal on: the instance finishes what it holds and takes nothing new. */
@@ -40,6 +47,18 @@ export function createProducerApp({
   app
     .route('/notify')
     .post(...notifyHandlers(publisher, config.maxBodyBytes))
+    .all(methodNotAllowed(['POST']))
+
+  app
+    .route('/notify/batch')
+    .post(
+      ...notifyBatchHandlers(publisher, {
+        maxItems: config.maxBatchItems,
+        maxItemBytes: config.maxBodyBytes,
+        maxBodyBytes: config.maxBatchBytes,
+        retryAfterSeconds: config.retryAfterSeconds,
+      }),
+    )
     .all(methodNotAllowed(['POST']))
 
   app.use(

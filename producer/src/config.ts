@@ -19,6 +19,12 @@ export interface ProducerConfig {
   /** The `Retry-After` of a 503, in seconds. */
   retryAfterSeconds: number
   maxBodyBytes: number
+  /** Most notifications in one POST /notify/batch. */
+  maxBatchItems: number
+  /** Body limit of POST /notify/batch. */
+  maxBatchBytes: number
+  /** Longest a record waits to share a produce request with others. */
+  publishLingerMs: number
   /** Largest `limit` of GET /topics/{topic}/messages. */
   maxHistoryLimit: number
   shutdownTimeoutMs: number
@@ -41,6 +47,12 @@ export function readProducerConfig(env: Env): Readonly<ProducerConfig> {
       min: 1024,
       max: 16 * 1024 * 1024,
     }),
+    maxBatchItems: read.int('HERALD_MAX_BATCH_ITEMS', 1000, { min: 1, max: 10_000 }),
+    maxBatchBytes: read.int('HERALD_MAX_BATCH_BYTES', 4 * 1024 * 1024, {
+      min: 1024,
+      max: 15 * 1024 * 1024,
+    }),
+    publishLingerMs: read.int('HERALD_PUBLISH_LINGER_MS', 1, { min: 0, max: 100 }),
     maxHistoryLimit: read.int('HERALD_HISTORY_MAX_LIMIT', 1000, { min: 1, max: 100_000 }),
     shutdownTimeoutMs: read.int('HERALD_SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),
   }

@@ -20,7 +20,7 @@ export class ApiError extends Error {
   }
 }
 
-/** What body-parser reports through `error.type`. */
+/** What body-parser reports through `error.type` (with the route's `limit` for a large body). */
 const BODY_PARSER_ERRORS: Record<string, (limitBytes: number) => ApiError> = {
   'entity.parse.failed': () => new ApiError(400, 'invalid_json', 'body is not valid JSON'),
   'entity.too.large': (limit) =>
@@ -48,8 +48,10 @@ export function toApiError(
   if (error instanceof TopicExistsError) {
     return new ApiError(409, 'topic_exists', error.message)
   }
-  const type = (error as { type?: unknown } | null)?.type
-  if (typeof type === 'string') return BODY_PARSER_ERRORS[type]?.(limits.maxBodyBytes)
+  const { type, limit } = (error ?? {}) as { type?: unknown; limit?: unknown }
+  if (typeof type === 'string') {
+    return BODY_PARSER_ERRORS[type]?.(typeof limit === 'number' ? limit : limits.maxBodyBytes)
+  }
   return undefined
 }
 

@@ -32,7 +32,12 @@ const admin = new TopicAdmin(
 const publisher = new KafkaPublisher(
   kafka,
   admin,
-  { topicPrefix: config.topicPrefix, timeoutMs: config.publishTimeoutMs, reconnectDelayMs: 1000 },
+  {
+    topicPrefix: config.topicPrefix,
+    timeoutMs: config.publishTimeoutMs,
+    reconnectDelayMs: 1000,
+    lingerMs: config.publishLingerMs,
+  },
   logger,
 )
 

@@ -1,7 +1,7 @@
 // POST /notify: validate → publish → answer 202 with where Kafka stored the record.
 
-import { validateNotifyRequest } from '@herald/shared'
-import type { KafkaPublisher } from '@herald/shared/kafka'
+import { validateNotifyRequest, type NotifyRequest } from '@herald/shared'
+import type { KafkaPublisher, OutgoingRecord } from '@herald/shared/kafka'
 import express, { type RequestHandler } from 'express'
 
 import { ApiError } from './errors.js'
@@ -12,32 +12,34 @@ export function isJsonMediaType(contentType: string | undefined): boolean {
   return mediaType === 'application/json' || /^application\/[^/]+\+json$/.test(mediaType)
 }
 
-const requireJson: RequestHandler = (req, _res, next) => {
+export const requireJson: RequestHandler = (req, _res, next) => {
   if (isJsonMediaType(req.headers['content-type'])) return next()
   next(new ApiError(415, 'unsupported_media_type', 'Content-Type must be application/json'))
+}
+
+/** Parses any JSON text up to `limit` bytes; whether it has the right shape is the route's call. */
+export function jsonBody(limit: number): RequestHandler {
+  return express.json({ limit, strict: false, type: () => true })
+}
+
+/** The Kafka record of a validated notification. */
+export function toOutgoingRecord({ topic, message, key }: NotifyRequest): OutgoingRecord {
+  return {
+    topic,
+    value: JSON.stringify(message),
+    timestamp: Date.now(),
+    ...(key === undefined ? {} : { key }),
+  }
 }
 
 export function notifyHandlers(
   publisher: Pick<KafkaPublisher, 'publish'>,
   maxBodyBytes: number,
 ): RequestHandler[] {
-  const parseJson = express.json({
-    limit: maxBodyBytes,
-    // Any JSON text parses; whether it is the right shape is validateNotifyRequest's answer.
-    strict: false,
-    type: () => true,
-  })
   const publish: RequestHandler = async (req, res) => {
     const validation = validateNotifyRequest(req.body)
     if (!validation.ok) throw new ApiError(400, validation.code, validation.message)
-    const { topic, message, key } = validation.value
-    const receipt = await publisher.publish({
-      topic,
-      value: JSON.stringify(message),
-      timestamp: Date.now(),
-      ...(key === undefined ? {} : { key }),
-    })
-    res.status(202).json(receipt)
+    res.status(202).json(await publisher.publish(toOutgoingRecord(validation.value)))
   }
-  return [requireJson, parseJson, publish]
+  return [requireJson, jsonBody(maxBodyBytes), publish]
 }

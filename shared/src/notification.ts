@@ -32,6 +32,18 @@ export interface Notification extends PublishReceipt {
   message: unknown
 }
 
+/** One item's outcome in a `POST /notify/batch` answer, in the order the items were given. */
+export type BatchItemResult =
+  | ({ status: 202 } & PublishReceipt)
+  | { status: number; error: { code: ErrorCode; message: string } }
+
+/** The answer of `POST /notify/batch`. */
+export interface NotifyBatchAnswer {
+  accepted: number
+  failed: number
+  results: BatchItemResult[]
+}
+
 export const KEY_MAX_LENGTH = 1024
 
 const NOTIFY_FIELDS = new Set(['topic', 'message', 'key'])

@@ -1,6 +1,6 @@
 // POST /notify through nginx on the real stack: the 202 and every error of the contract.
 
-import type { ErrorBody, PublishReceipt } from '@herald/shared'
+import type { ErrorBody, NotifyBatchAnswer, PublishReceipt } from '@herald/shared'
 import { consumeWithKafkaTools } from '@herald/stack'
 import { describe, expect, it } from 'vitest'
 
@@ -154,5 +154,75 @@ describe('POST /notify', () => {
   it('answers 404 not_found to an unknown path', async () => {
     expectError(await getJson(`${stack().url}/nowhere`), 404, 'not_found')
     expectError(await getJson(`${stack().url}/nowhere`, { method: 'POST' }), 404, 'not_found')
+  })
+})
+
+describe('POST /notify/batch', () => {
+  const postBatch = async (body: unknown) => {
+    const response = await fetch(`${stack().url}/notify/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    return { status: response.status, body: (await response.json()) as NotifyBatchAnswer }
+  }
+
+  it('publishes each item on its own and answers one result per item, in order', async () => {
+    const topic = uniqueTopic('batch')
+    const { status, body } = await postBatch([
+      { topic, message: 'first', key: 'k' },
+      { topic: 'bad topic', message: 1 },
+      { topic, message: { second: true }, key: 'k' },
+      { topic, message: null },
+      { topic, message: 'x'.repeat(70 * 1024) },
+      { topic, message: 'third', key: 'k' },
+    ])
+    expect(status).toBe(200)
+    expect(body).toMatchObject({ accepted: 3, failed: 3 })
+    expect(body.results.map((r) => r.status)).toEqual([202, 400, 202, 400, 413, 202])
+    expect(body.results.map((r) => ('error' in r ? r.error.code : 'ok'))).toEqual([
+      'ok',
+      'invalid_topic',
+      'ok',
+      'invalid_message',
+      'payload_too_large',
+      'ok',
+    ])
+    const stored = body.results.filter(
+      (r): r is Extract<typeof r, { status: 202 }> => r.status === 202,
+    )
+    // Same key: one partition, offsets in the order the items were given.
+    expect(new Set(stored.map((r) => r.partition)).size).toBe(1)
+    expect(stored.map((r) => r.offset)).toEqual(['0', '1', '2'])
+    const records = await consumeWithKafkaTools(
+      { distribution: stack().kafka, brokers: stack().kafkaBrokers },
+      topic,
+      3,
+    )
+    expect(records.map((r) => r.value)).toEqual(['"first"', '{"second":true}', '"third"'])
+  })
+
+  it('takes 1,000 notifications in one request', async () => {
+    const topic = uniqueTopic('batch-1000')
+    const items = Array.from({ length: 1000 }, (_, i) => ({
+      topic,
+      message: { i },
+      key: `k${i % 7}`,
+    }))
+    const { status, body } = await postBatch(items)
+    expect(status).toBe(200)
+    expect(body.accepted).toBe(1000)
+    const ids = new Set(
+      body.results.map((r) => ('offset' in r ? `${r.partition}:${r.offset}` : '')),
+    )
+    expect(ids.size).toBe(1000)
+  })
+
+  it.each<[string, unknown]>([
+    ['an object', { topic: 't', message: 1 }],
+    ['an empty array', []],
+    ['1,001 items', Array.from({ length: 1001 }, () => ({ topic: 't', message: 1 }))],
+  ])('answers 400 invalid_body to %s', async (_case, body) => {
+    expectError(await postBatch(body), 400, 'invalid_body')
   })
 })

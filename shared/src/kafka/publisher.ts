@@ -1,8 +1,14 @@
-// Sends records to Kafka and resolves only once all in-sync replicas acknowledged them, or rejects
-// within the caller's deadline. One long-lived kafkajs producer per process.
+// Sends records to Kafka and resolves each only once all in-sync replicas acknowledged it, or
+// rejects within the caller's deadline. One long-lived kafkajs producer per process.
+//
+// Concurrent publishes are coalesced: records wait at most `lingerMs` (or until a send slot is
+// free) and go out together in one produce request, one record batch per partition. herald picks
+// each record's partition itself — with the murmur2 hashing Java clients use, so the same key
+// always lands on the same partition — which lets it tell every record its own offset: the
+// partition's base offset plus the record's place in that partition's batch.
 
 import kafkajs from 'kafkajs'
-import type { Producer } from 'kafkajs'
+import type { Message, PartitionMetadata, Producer, TopicMessages } from 'kafkajs'
 import type { Logger } from 'pino'
 
 import type { PublishReceipt } from '../notification.js'
@@ -28,25 +34,64 @@ export interface PublisherOptions {
   timeoutMs: number
   /** Pause between attempts to reach Kafka at start-up. */
   reconnectDelayMs: number
+  /**
+   * Longest a record waits for others to share its produce request.
+   * @default 1
+   */
+  lingerMs?: number
+  /**
+   * Produce requests in flight at once; further records wait and go out together.
+   * @default 1 (the idempotent producer sends one request per broker at a time anyway)
+   */
+  maxInFlight?: number
 }
+
+interface Pending {
+  record: OutgoingRecord
+  partition: number
+  bytes: number
+  /** The caller was answered "not confirmed" at this time: the record must not be sent after. */
+  expiresAt: number
+  resolve: (receipt: PublishReceipt) => void
+  reject: (error: Error) => void
+}
+
+/** One produce request carries at most this much, well under Kafka's 1 MiB batch limit. */
+const MAX_FLUSH_BYTES = 512 * 1024
+const MAX_FLUSH_RECORDS = 2000
 
 export class KafkaPublisher {
   readonly #producer: Producer
   readonly #admin: TopicAdmin
-  readonly #options: PublisherOptions
+  readonly #options: Required<PublisherOptions>
   readonly #logger: Logger
+  readonly #partitioner = Partitioners.DefaultPartitioner()
+  #queue: Pending[] = []
+  #flushTimer: NodeJS.Timeout | undefined
+  #inFlight = 0
   #connected = false
   #closed = false
 
   constructor(kafka: KafkaClient, admin: TopicAdmin, options: PublisherOptions, logger: Logger) {
     this.#producer = kafka.producer({
-      // Same key → same partition, with the murmur2 hashing Java clients use.
+      // herald sets every record's partition itself (#partitionOf); naming the partitioner only
+      // keeps kafkajs from warning that its default changed in 2.0.
       createPartitioner: Partitioners.DefaultPartitioner,
       // Topics are created by TopicAdmin with herald's partition count, never implicitly.
       allowAutoTopicCreation: false,
+      // kafkajs retries a whole produce request when one partition of it fails (a leader moved,
+      // a topic just created): without idempotence the partitions that had succeeded would get
+      // their records twice. With it the broker drops the repeats and answers their first
+      // offsets. It needs one request in flight per broker, which batching makes up for.
+      idempotent: true,
+      maxInFlightRequests: 1,
+      // An idempotent producer must not give up on a batch (its sequence numbers would no longer
+      // line up). A request's own deadline still answers the HTTP caller in time; records whose
+      // deadline passed before they were sent are dropped (see #takeBatch).
+      retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: Number.MAX_SAFE_INTEGER },
     })
     this.#admin = admin
-    this.#options = options
+    this.#options = { lingerMs: 1, maxInFlight: 1, ...options }
     this.#logger = logger
   }
 
@@ -84,7 +129,7 @@ export class KafkaPublisher {
       )
     })
     try {
-      return await Promise.race([this.#send(record), deadline])
+      return await Promise.race([this.#enqueue(record), deadline])
     } finally {
       clearTimeout(timer)
     }
@@ -96,34 +141,116 @@ export class KafkaPublisher {
     await this.#producer.disconnect()
   }
 
-  async #send(record: OutgoingRecord): Promise<PublishReceipt> {
-    await this.#admin.ensureTopic(record.topic)
+  async #enqueue(record: OutgoingRecord): Promise<PublishReceipt> {
+    const partitions = await this.#admin.ensureTopic(record.topic)
+    const partition = this.#partitionOf(record, partitions)
+    const bytes = record.value.length + (record.key?.length ?? 0)
+    return new Promise<PublishReceipt>((resolve, reject) => {
+      const expiresAt = Date.now() + this.#options.timeoutMs
+      this.#queue.push({ record, partition, bytes, expiresAt, resolve, reject })
+      if (this.#queue.length >= MAX_FLUSH_RECORDS) this.#flush()
+      else this.#flushTimer ??= setTimeout(() => this.#flush(), this.#options.lingerMs)
+    })
+  }
+
+  #partitionOf(record: OutgoingRecord, partitions: readonly PartitionMetadata[]): number {
+    return this.#partitioner({
+      topic: record.topic,
+      partitionMetadata: [...partitions],
+      message: { key: record.key ?? null, value: null },
+    })
+  }
+
+  /** Sends what waits, as one produce request, if a send slot is free. */
+  #flush(): void {
+    clearTimeout(this.#flushTimer)
+    this.#flushTimer = undefined
+    if (this.#queue.length === 0 || this.#inFlight >= this.#options.maxInFlight) return
+    const batch = this.#takeBatch()
+    if (batch.length === 0) return
+    this.#inFlight += 1
+    void this.#send(batch).finally(() => {
+      this.#inFlight -= 1
+      // Whatever queued up meanwhile leaves at once, together.
+      if (this.#queue.length > 0) this.#flush()
+    })
+  }
+
+  #takeBatch(): Pending[] {
+    // A record its caller already got a 503 for stays unsent: "not confirmed" means not stored
+    // whenever herald can help it.
+    const now = Date.now()
+    this.#queue = this.#queue.filter((pending) => pending.expiresAt > now)
+    let bytes = 0
+    let count = 0
+    while (count < this.#queue.length && count < MAX_FLUSH_RECORDS) {
+      bytes += (this.#queue[count] as Pending).bytes
+      if (count > 0 && bytes > MAX_FLUSH_BYTES) break
+      count += 1
+    }
+    return this.#queue.splice(0, count)
+  }
+
+  async #send(batch: readonly Pending[]): Promise<void> {
+    // Group by topic and partition, keeping each partition's records in arrival order.
+    const groups = new Map<string, Map<number, Pending[]>>()
+    for (const pending of batch) {
+      const byPartition = groups.get(pending.record.topic) ?? new Map<number, Pending[]>()
+      groups.set(pending.record.topic, byPartition)
+      const records = byPartition.get(pending.partition) ?? []
+      byPartition.set(pending.partition, records)
+      records.push(pending)
+    }
+    const topicMessages: TopicMessages[] = [...groups].map(([topic, byPartition]) => ({
+      topic: kafkaTopicName(this.#options.topicPrefix, topic),
+      messages: [...byPartition].flatMap(([partition, pendings]) =>
+        pendings.map(({ record }) => toMessage(record, partition)),
+      ),
+    }))
     try {
-      const [metadata] = await this.#producer.send({
-        topic: kafkaTopicName(this.#options.topicPrefix, record.topic),
+      const metadata = await this.#producer.sendBatch({
         acks: -1,
         timeout: this.#options.timeoutMs,
-        messages: [
-          {
-            key: record.key ?? null,
-            value: record.value,
-            timestamp: String(record.timestamp),
-            ...(record.headers === undefined ? {} : { headers: record.headers }),
-          },
-        ],
+        topicMessages,
       })
-      if (metadata?.baseOffset === undefined) {
-        throw new Error('Kafka answered without an offset')
-      }
-      return {
-        topic: record.topic,
-        partition: metadata.partition,
-        offset: metadata.baseOffset,
-        timestamp: record.timestamp,
+      for (const [topic, byPartition] of groups) {
+        const kafkaTopic = kafkaTopicName(this.#options.topicPrefix, topic)
+        for (const [partition, pendings] of byPartition) {
+          const answer = metadata.find(
+            (m) => m.topicName === kafkaTopic && m.partition === partition,
+          )
+          if (answer?.baseOffset === undefined) {
+            const error = new KafkaUnavailableError(`Kafka answered without an offset for ${topic}`)
+            for (const pending of pendings) pending.reject(error)
+            continue
+          }
+          const base = BigInt(answer.baseOffset)
+          pendings.forEach(({ record, resolve }, index) =>
+            resolve({
+              topic,
+              partition,
+              offset: (base + BigInt(index)).toString(),
+              timestamp: record.timestamp,
+            }),
+          )
+        }
       }
     } catch (error) {
-      throw new KafkaUnavailableError('Kafka did not acknowledge the record', { cause: error })
+      const failure = new KafkaUnavailableError('Kafka did not acknowledge the records', {
+        cause: error,
+      })
+      for (const pending of batch) pending.reject(failure)
     }
+  }
+}
+
+function toMessage(record: OutgoingRecord, partition: number): Message {
+  return {
+    partition,
+    key: record.key ?? null,
+    value: record.value,
+    timestamp: String(record.timestamp),
+    ...(record.headers === undefined ? {} : { headers: record.headers }),
   }
 }
 

@@ -1,7 +1,7 @@
 // Creates herald topics on first use and lists the ones that exist. One admin connection per
 // process; concurrent first sends to a new topic share one creation request.
 
-import type { Admin } from 'kafkajs'
+import type { Admin, PartitionMetadata } from 'kafkajs'
 import type { Logger } from 'pino'
 
 import { heraldTopicName, kafkaTopicName, type KafkaClient } from './client.js'
@@ -26,12 +26,20 @@ export interface TopicDescription {
   partitions: number
 }
 
+interface KnownTopic {
+  partitions: readonly PartitionMetadata[]
+  /** When the partitions were looked up. */
+  at: number
+}
+
+const PARTITIONS_TTL_MS = 60_000
+
 export class TopicAdmin {
   readonly #admin: Admin
   readonly #options: TopicAdminOptions
   readonly #logger: Logger
-  readonly #known = new Set<string>()
-  readonly #creating = new Map<string, Promise<void>>()
+  readonly #known = new Map<string, KnownTopic>()
+  readonly #creating = new Map<string, Promise<readonly PartitionMetadata[]>>()
   #connection: Promise<void> | undefined
 
   constructor(kafka: KafkaClient, options: TopicAdminOptions, logger: Logger) {
@@ -40,12 +48,21 @@ export class TopicAdmin {
     this.#logger = logger
   }
 
-  /** Makes sure the herald topic exists, creating it with herald's partition count if not. */
-  async ensureTopic(topic: string): Promise<void> {
-    if (this.#known.has(topic)) return
+  /**
+   * Makes sure the herald topic exists, creating it with herald's partition count if not, and
+   * resolves with its partitions. Known topics answer from memory; their partitions are looked up
+   * again after PARTITIONS_TTL_MS, so partitions added by an operator are used.
+   */
+  ensureTopic(topic: string): Promise<readonly PartitionMetadata[]> {
+    const known = this.#known.get(topic)
+    if (known !== undefined && Date.now() - known.at < PARTITIONS_TTL_MS) {
+      return Promise.resolve(known.partitions)
+    }
     let creation = this.#creating.get(topic)
     if (creation === undefined) {
-      creation = this.#create(topic).finally(() => this.#creating.delete(topic))
+      creation = this.#createOrFind(topic, this.#options.partitions)
+        .then(() => (this.#known.get(topic) as KnownTopic).partitions)
+        .finally(() => this.#creating.delete(topic))
       this.#creating.set(topic, creation)
     }
     return creation
@@ -96,10 +113,6 @@ export class TopicAdmin {
     this.#connection = undefined
   }
 
-  async #create(topic: string): Promise<void> {
-    await this.#createOrFind(topic, this.#options.partitions)
-  }
-
   /** Resolves true when this call created the topic, false when it existed. */
   async #createOrFind(topic: string, partitions: number): Promise<boolean> {
     const { topicPrefix, replicationFactor } = this.#options
@@ -118,9 +131,9 @@ export class TopicAdmin {
           waitForLeaders: false,
         }),
       )
-      await this.#awaitLeaders(kafkaTopicName(topicPrefix, topic))
+      const metadata = await this.#awaitLeaders(kafkaTopicName(topicPrefix, topic))
       if (created) this.#logger.info({ topic, partitions }, 'created topic')
-      this.#known.add(topic)
+      this.#known.set(topic, { partitions: metadata, at: Date.now() })
       return created
     } catch (error) {
       const types = kafkaErrorTypes(error)
@@ -131,15 +144,17 @@ export class TopicAdmin {
     }
   }
 
-  /** Resolves once every partition of a just-created topic has a leader to take records. */
-  async #awaitLeaders(kafkaTopic: string): Promise<void> {
+  /** Resolves with a topic's partitions once every one has a leader to take records. */
+  async #awaitLeaders(kafkaTopic: string): Promise<PartitionMetadata[]> {
     for (let attempt = 0; attempt < 100; attempt++) {
       try {
         const { topics } = await this.#withConnection(() =>
           this.#admin.fetchTopicMetadata({ topics: [kafkaTopic] }),
         )
         const partitions = topics[0]?.partitions ?? []
-        if (partitions.length > 0 && partitions.every((partition) => partition.leader >= 0)) return
+        if (partitions.length > 0 && partitions.every((partition) => partition.leader >= 0)) {
+          return partitions
+        }
       } catch (error) {
         const types = kafkaErrorTypes(error)
         const settling = ['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']
