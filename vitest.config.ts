@@ -11,7 +11,11 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{shared,producer,consumer,stack}/test/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: [
+            '{shared,producer,consumer,stack}/test/**/*.test.ts',
+            'test/unit/**/*.test.ts',
+            'bench/test/**/*.test.ts',
+          ],
         },
       },
       {
