@@ -1,9 +1,11 @@
 // The notifications the page shows: deduplicated, newest first, at most FEED_LIMIT_PER_TOPIC per
 // topic. Plain TypeScript, so Vue only ever sees the immutable snapshots it hands out.
 //
-// Newest first means latest to arrive first. Within a partition that is Kafka's own order (offset
-// order); across partitions Kafka defines none, and record timestamps come from several producers'
-// clocks, so sorting by them could list a partition's later record below its earlier one.
+// Newest first means latest to arrive first across partitions: Kafka defines no order there, and
+// record timestamps come from several producers' clocks. Within a partition the order is Kafka's
+// own, offset order, even for a record that comes late (a redelivery after a rebalance, or a record
+// written before a subscription that the consumers reach only after it): it takes its place below
+// its partition's later records.
 
 import type { Notification } from '@herald/shared'
 
@@ -19,7 +21,7 @@ export interface FeedEntry {
 export interface TopicCount {
   /** Notifications of the topic in `entries`. */
   readonly shown: number
-  /** Every distinct notification of the topic received since it was watched. */
+  /** Every distinct notification of the topic received since it was watched (or reset). */
   readonly received: number
 }
 
@@ -34,6 +36,11 @@ export interface FeedStore {
   add(batch: readonly Notification[]): boolean
   /** Forgets a topic: its entries, its counts and the records it has seen. */
   removeTopic(topic: string): void
+  /**
+   * Forgets a partition's records below `below`: its topic was deleted and created again, so those
+   * offsets now name other records. The topic's count starts again from what it still shows.
+   */
+  resetPartition(topic: string, partition: number, below: bigint): void
   snapshot(): FeedSnapshot
 }
 
@@ -47,6 +54,30 @@ function partitionKey({ topic, partition }: Notification): string {
   return `${topic}:${partition}`
 }
 
+const byOffsetDescending = (a: FeedEntry, b: FeedEntry): number => {
+  const [x, y] = [BigInt(a.notification.offset), BigInt(b.notification.offset)]
+  return x > y ? -1 : x < y ? 1 : 0
+}
+
+/** Puts each partition's entries in descending offset order, in the places they already hold. */
+function inOffsetOrder(newestFirst: readonly FeedEntry[]): FeedEntry[] {
+  const places = new Map<string, number[]>()
+  newestFirst.forEach((entry, index) => {
+    const key = partitionKey(entry.notification)
+    const indexes = places.get(key)
+    if (indexes === undefined) places.set(key, [index])
+    else indexes.push(index)
+  })
+  const ordered = [...newestFirst]
+  for (const indexes of places.values()) {
+    const sorted = indexes.map((index) => newestFirst[index] as FeedEntry).sort(byOffsetDescending)
+    indexes.forEach((place, rank) => {
+      ordered[place] = sorted[rank] as FeedEntry
+    })
+  }
+  return ordered
+}
+
 export function createFeedStore(limitPerTopic = FEED_LIMIT_PER_TOPIC): FeedStore {
   let entries: readonly FeedEntry[] = []
   let counts = new Map<string, TopicCount>()
@@ -56,6 +87,8 @@ export function createFeedStore(limitPerTopic = FEED_LIMIT_PER_TOPIC): FeedStore
   // redelivered old record (after a consumer rebalance) is still recognised.
   const keptIds = new Set<string>()
   const droppedUpTo = new Map<string, bigint>()
+  // The highest offset added per partition: a record below it came late.
+  const newest = new Map<string, bigint>()
 
   const isDropped = (n: Notification): boolean => {
     const floor = droppedUpTo.get(partitionKey(n))
@@ -94,15 +127,23 @@ export function createFeedStore(limitPerTopic = FEED_LIMIT_PER_TOPIC): FeedStore
   return {
     add(batch) {
       const fresh: FeedEntry[] = []
+      let late = false
       for (const notification of batch) {
         const id = notificationId(notification)
         if (keptIds.has(id) || isDropped(notification)) continue
         keptIds.add(id)
         fresh.push({ id, notification })
         received.set(notification.topic, (received.get(notification.topic) ?? 0) + 1)
+        const key = partitionKey(notification)
+        const offset = BigInt(notification.offset)
+        const top = newest.get(key)
+        if (top !== undefined && offset < top) late = true
+        else newest.set(key, offset)
       }
       if (fresh.length === 0) return false
-      entries = keepLatest(fresh.reverse().concat(entries))
+      const merged = fresh.reverse().concat(entries)
+      // Sorting is for the rare late record; in-order arrivals keep the cheap path.
+      entries = keepLatest(late ? inOffsetOrder(merged) : merged)
       return true
     },
     removeTopic(topic) {
@@ -111,12 +152,30 @@ export function createFeedStore(limitPerTopic = FEED_LIMIT_PER_TOPIC): FeedStore
         keptIds.delete(entry.id)
         return false
       })
-      for (const key of droppedUpTo.keys()) {
-        if (key.startsWith(`${topic}:`)) droppedUpTo.delete(key)
+      for (const positions of [droppedUpTo, newest]) {
+        for (const key of positions.keys()) {
+          if (key.startsWith(`${topic}:`)) positions.delete(key)
+        }
       }
       received.delete(topic)
       counts = new Map(counts)
       counts.delete(topic)
+    },
+    resetPartition(topic, partition, below) {
+      const key = `${topic}:${partition}`
+      const kept = entries.filter((entry) => {
+        const stale =
+          partitionKey(entry.notification) === key && BigInt(entry.notification.offset) < below
+        if (stale) keptIds.delete(entry.id)
+        return !stale
+      })
+      // Offsets at or above `below` came after the reset: what they say still holds.
+      for (const positions of [droppedUpTo, newest]) {
+        const offset = positions.get(key)
+        if (offset !== undefined && offset < below) positions.delete(key)
+      }
+      received.set(topic, kept.filter((entry) => entry.notification.topic === topic).length)
+      entries = keepLatest(kept)
     },
     snapshot: () => ({ entries, counts }),
   }

@@ -44,6 +44,24 @@ describe('feed store', () => {
     expect(ids(store.snapshot())).toEqual(['orders:0:2', 'orders:0:1'])
   })
 
+  it("puts a record that comes late below its partition's later ones, leaving others in place", () => {
+    const store = createFeedStore()
+    store.add([notification({ timestamp: 1, offset: '5' })])
+    store.add([notification({ timestamp: 2, offset: '0', partition: 1 })])
+    store.add([notification({ timestamp: 3, offset: '7' })])
+    store.add([notification({ timestamp: 4, offset: '6' })])
+
+    expect(ids(store.snapshot())).toEqual(['orders:0:7', 'orders:0:6', 'orders:1:0', 'orders:0:5'])
+  })
+
+  it('orders a batch of late records by offset within the partition', () => {
+    const store = createFeedStore()
+    store.add([notification({ timestamp: 1, offset: '10' })])
+    store.add(['3', '1', '2'].map((offset, i) => notification({ timestamp: 2 + i, offset })))
+
+    expect(ids(store.snapshot())).toEqual(['orders:0:10', 'orders:0:3', 'orders:0:2', 'orders:0:1'])
+  })
+
   it('keeps the latest notifications of each topic up to the limit and counts the rest', () => {
     const store = createFeedStore(3)
     store.add([1, 2, 3, 4, 5].map((timestamp) => notification({ timestamp })))
@@ -98,5 +116,30 @@ describe('feed store', () => {
 
     expect(store.add([notification({ timestamp: 1 })])).toBe(true)
     expect(store.snapshot().counts.get('orders')).toEqual({ shown: 1, received: 1 })
+  })
+
+  it('resets a partition of a re-created topic: its old records go, the same offsets count again', () => {
+    const store = createFeedStore(2)
+    store.add(['1', '2', '3'].map((offset, i) => notification({ timestamp: i, offset })))
+    store.add([notification({ timestamp: 9, offset: '1', partition: 1 })])
+
+    store.resetPartition('orders', 0, 4n)
+    expect(ids(store.snapshot())).toEqual(['orders:1:1'])
+    expect(store.snapshot().counts.get('orders')).toEqual({ shown: 1, received: 1 })
+
+    expect(store.add([notification({ timestamp: 10, offset: '1', message: 'new topic' })])).toBe(
+      true,
+    )
+    expect(ids(store.snapshot())).toEqual(['orders:0:1', 'orders:1:1'])
+  })
+
+  it('keeps what a reset partition received after the reset', () => {
+    const store = createFeedStore()
+    store.add([notification({ timestamp: 1, offset: '50' })])
+    store.add([notification({ timestamp: 2, offset: '60' })])
+
+    store.resetPartition('orders', 0, 51n)
+    store.add([notification({ timestamp: 3, offset: '55' })])
+    expect(ids(store.snapshot())).toEqual(['orders:0:60', 'orders:0:55'])
   })
 })
