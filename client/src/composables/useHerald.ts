@@ -1,6 +1,10 @@
 // The page's one Socket.IO connection: the watched topics and their subscriptions, the connection
-// state and the feed. Components read its refs and call its two actions; nothing else touches the
-// socket.
+// state, the feed and what reconnecting recovered. Components read its refs and call its actions;
+// nothing else touches the socket.
+//
+// The first connect of a page load subscribes afresh. Every later connect subscribes to everything
+// watched in one request, with the positions the page has reached, so that the server replays what
+// was missed before it acknowledges (see lib/position-tracker.ts).
 
 import {
   isValidTopic,
@@ -8,16 +12,22 @@ import {
   type ErrorDetail,
   type Notification,
   type ServerToClientEvents,
+  type SubscriptionAck,
 } from '@herald/shared'
 import { io, type Socket } from 'socket.io-client'
 import { computed, onScopeDispose, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
 
 import { createFeedStore, EMPTY_FEED, type FeedSnapshot } from '../lib/feed-store'
 import { animationFrames, createFrameBatcher, type FrameScheduler } from '../lib/frame-batcher'
+import { createPositionTracker, type PendingSubscription } from '../lib/position-tracker'
+import { applyVerdicts, type RecoveryNotice } from '../lib/recovery-notices'
 
 export type HeraldSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline'
+
+/** How long a subscription that failed for want of Kafka waits before it is sent again. */
+export const RESUBSCRIBE_DELAY_MS = 2000
 
 export interface HeraldOptions {
   /** Topics watched from the start, e.g. the page address's. */
@@ -35,9 +45,12 @@ export interface Herald {
   feed: Readonly<ShallowRef<FeedSnapshot>>
   /** The last refusal of a subscribe or unsubscribe, until one succeeds. */
   subscriptionError: Readonly<ShallowRef<ErrorDetail | undefined>>
+  /** Gaps that reconnecting could not fill (kept until dismissed), and what it recovered. */
+  recoveryNotices: Readonly<ShallowRef<readonly RecoveryNotice[]>>
   /** Starts watching a valid topic; an invalid or already watched one is ignored. */
   addTopic: (topic: string) => void
   removeTopic: (topic: string) => void
+  dismissNotice: (notice: RecoveryNotice) => void
 }
 
 export function useHerald({
@@ -49,6 +62,7 @@ export function useHerald({
   const watched = computed(() => new Set(topics.value))
   const feed = shallowRef<FeedSnapshot>(EMPTY_FEED)
   const subscriptionError = shallowRef<ErrorDetail>()
+  const recoveryNotices = shallowRef<readonly RecoveryNotice[]>([])
   const browserOnline = ref(navigator.onLine)
   // socket.io-client retries a lost connection forever; it gives up only when the server refuses
   // the connection itself.
@@ -63,35 +77,106 @@ export function useHerald({
     if (store.add(batch.filter((n) => watched.value.has(n.topic)))) feed.value = store.snapshot()
   }, scheduler)
 
+  // Positions move on arrival, not when a frame shows the notifications: a reconnect may come first.
+  const tracker = createPositionTracker()
+  const deliver = (notifications: readonly Notification[]): void => {
+    for (const notification of notifications) batcher.push(notification)
+  }
+
   const socket = createSocket()
+  let connectedBefore = false
+  const retries = new Set<ReturnType<typeof setTimeout>>()
+  const cancelRetries = (): void => {
+    retries.forEach(clearTimeout)
+    retries.clear()
+  }
 
   const forget = (topic: string): void => {
     topics.value = topics.value.filter((watchedTopic) => watchedTopic !== topic)
     store.removeTopic(topic)
+    tracker.forget(topic)
+    recoveryNotices.value = recoveryNotices.value.filter((notice) => notice.topic !== topic)
     feed.value = store.snapshot()
   }
 
-  const send = (event: 'subscribe' | 'unsubscribe', requested: string[]): void => {
+  const acknowledged = (
+    ack: Extract<SubscriptionAck, { ok: true }>,
+    pending: PendingSubscription,
+  ): void => {
+    const { resets, released } = tracker.settle(pending, ack.positions ?? {}, (topic) =>
+      watched.value.has(topic),
+    )
+    if (resets.length > 0) {
+      // What is still queued from the old topic must meet the store before it forgets those offsets.
+      batcher.flush()
+      for (const { topic, partition, below } of resets) {
+        store.resetPartition(topic, partition, below)
+      }
+      feed.value = store.snapshot()
+    }
+    deliver(released)
+    const verdicts = Object.entries(ack.recovery ?? {}).filter(([entry]) =>
+      watched.value.has(entry),
+    )
+    recoveryNotices.value = applyVerdicts(recoveryNotices.value, verdicts)
+  }
+
+  /**
+   * `recover`: send the positions reached, so the server replays what was missed (topics without
+   * one are replayed from their start); otherwise a first subscription, live from now on.
+   */
+  const subscribe = (requested: string[], recover: boolean): void => {
     // Offline, nothing is sent: the next `connect` subscribes to everything watched by then.
     if (!socket.connected || requested.length === 0) return
-    socket.emit(event, { topics: requested }, (ack) => {
+    const positions = recover ? tracker.positionsFor(requested) : undefined
+    const pending = tracker.begin(requested, positions)
+    const request =
+      positions === undefined ? { topics: requested } : { topics: requested, positions }
+    socket.emit('subscribe', request, (ack) => {
+      if (!tracker.isPending(pending)) return
       if (ack.ok) {
         subscriptionError.value = undefined
+        acknowledged(ack, pending)
         return
       }
+      deliver(tracker.abandon(pending))
       subscriptionError.value = ack.error
-      // A refused topic delivers nothing; listing it as watched would say otherwise.
-      if (event === 'subscribe') requested.forEach(forget)
+      if (ack.error.code !== 'kafka_unavailable') {
+        // A refused topic delivers nothing; listing it as watched would say otherwise.
+        requested.forEach(forget)
+        return
+      }
+      // The server could not read Kafka for the catch-up: ask again, from the same positions.
+      const retry = setTimeout(() => {
+        retries.delete(retry)
+        subscribe(
+          requested.filter((topic) => watched.value.has(topic)),
+          recover,
+        )
+      }, RESUBSCRIBE_DELAY_MS)
+      retries.add(retry)
+    })
+  }
+
+  const unsubscribe = (requested: string[]): void => {
+    if (!socket.connected) return
+    socket.emit('unsubscribe', { topics: requested }, (ack) => {
+      subscriptionError.value = ack.ok ? undefined : ack.error
     })
   }
 
   // Fired on every connect and reconnect; each is a new session with no subscriptions.
   socket.on('connect', () => {
     socketState.value = 'live'
-    send('subscribe', [...topics.value])
+    cancelRetries()
+    subscribe([...topics.value], connectedBefore)
+    connectedBefore = true
   })
   socket.on('disconnect', (reason) => {
     socketState.value = 'reconnecting'
+    cancelRetries()
+    // Acks of this session will not come; what arrived for them still goes to the feed.
+    deliver(tracker.abandonAll())
     // The one disconnect socket.io-client does not retry by itself: the server ended the session.
     if (reason === 'io server disconnect') socket.connect()
   })
@@ -99,7 +184,9 @@ export function useHerald({
     if (!socket.active) socketState.value = 'refused'
   })
   socket.on('notification', (notification) => {
-    if (watched.value.has(notification.topic)) batcher.push(notification)
+    if (watched.value.has(notification.topic) && tracker.arrive(notification)) {
+      batcher.push(notification)
+    }
   })
 
   const onOnline = (): void => {
@@ -119,6 +206,7 @@ export function useHerald({
     window.removeEventListener('online', onOnline)
     window.removeEventListener('offline', onOffline)
     batcher.cancel()
+    cancelRetries()
     socket.disconnect()
   })
 
@@ -127,15 +215,21 @@ export function useHerald({
     topics,
     feed,
     subscriptionError,
+    recoveryNotices,
     addTopic(topic) {
       if (!isValidTopic(topic) || watched.value.has(topic)) return
       topics.value = [...topics.value, topic]
-      send('subscribe', [topic])
+      subscribe([topic], false)
     },
     removeTopic(topic) {
       if (!watched.value.has(topic)) return
       forget(topic)
-      send('unsubscribe', [topic])
+      unsubscribe([topic])
+    },
+    dismissNotice(dismissed) {
+      recoveryNotices.value = recoveryNotices.value.filter(
+        (notice) => notice.kind !== dismissed.kind || notice.topic !== dismissed.topic,
+      )
     },
   }
 }

@@ -19,6 +19,8 @@ export const MAX_QUEUED = 5000
 
 export interface FrameBatcher<T> {
   push(item: T): void
+  /** Hands over what is queued now, without waiting for the frame. */
+  flush(): void
   /** Drops what is queued and the pending frame. */
   cancel(): void
 }
@@ -51,6 +53,11 @@ export function createFrameBatcher<T>(
       } else {
         frame ??= scheduler.request(run)
       }
+    },
+    flush() {
+      if (queue.length === 0) return
+      cancelFrame()
+      run()
     },
     cancel() {
       cancelFrame()

@@ -1,11 +1,16 @@
 // The composable's own logic against a stand-in socket: no server, no Socket.IO. The real
 // connection is exercised by the browser end-to-end tests.
-import type { Notification, SubscriptionAck } from '@herald/shared'
+import type { Notification, Position, RecoveryVerdict, SubscriptionAck } from '@herald/shared'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { effectScope } from 'vue'
 
 import { fakeFrames, notification } from '../../test-support/fakes'
-import { useHerald, type HeraldOptions, type HeraldSocket } from '../useHerald'
+import {
+  RESUBSCRIBE_DELAY_MS,
+  useHerald,
+  type HeraldOptions,
+  type HeraldSocket,
+} from '../useHerald'
 
 type Listener = (...args: unknown[]) => void
 
@@ -60,6 +65,22 @@ class FakeSocket {
     return last
   }
 
+  /** The last emit, accepted: its topics at `positions`, each with `recovery`'s verdict or new. */
+  acceptLast(
+    positions: Record<string, Position>,
+    recovery: Record<string, RecoveryVerdict> = {},
+  ): void {
+    const { topics } = this.emitted.at(-1)?.payload as { topics: string[] }
+    this.answerLast({
+      ok: true,
+      topics: [...topics].sort(),
+      recovery: Object.fromEntries(
+        topics.map((topic) => [topic, recovery[topic] ?? { status: 'new', replayed: 0 }]),
+      ),
+      positions,
+    })
+  }
+
   private fire(event: string, ...args: unknown[]): void {
     for (const listener of this.listeners.get(event) ?? []) listener(...args)
   }
@@ -105,9 +126,10 @@ describe('useHerald', () => {
     herald.addTopic('alerts')
     socket.open()
 
+    // No ack came before the drop, so the page has no position yet: the server replays from the start.
     expect(payloads(socket)).toEqual([
       ['subscribe', { topics: ['orders'] }],
-      ['subscribe', { topics: ['orders', 'alerts'] }],
+      ['subscribe', { topics: ['orders', 'alerts'], positions: {} }],
     ])
   })
 
@@ -219,5 +241,221 @@ describe('useHerald', () => {
     expect(frames.pending).toBe(0)
     window.dispatchEvent(new Event('offline'))
     expect(herald.state.value).toBe('live')
+  })
+})
+
+const shownIds = (herald: ReturnType<typeof setup>['herald']) =>
+  herald.feed.value.entries.map((entry) => entry.id)
+
+describe('useHerald after a reconnect', () => {
+  it('sends, in one subscribe, the positions of the ack moved past every arrival, shown or not', () => {
+    const { socket, herald } = setup({ initialTopics: ['orders', 'alerts'] })
+    socket.open()
+    socket.acceptLast({ orders: { '0': '9', '1': '3' }, alerts: { '0': '0' } })
+    // Still queued for the next frame when the connection drops.
+    socket.deliver(notification({ timestamp: 1, offset: '9' }))
+    socket.deliver(notification({ timestamp: 2, offset: '10' }))
+    socket.drop('transport close')
+    herald.addTopic('audit')
+    socket.open()
+
+    expect(socket.emitted).toHaveLength(2)
+    expect(payloads(socket).at(-1)).toEqual([
+      'subscribe',
+      {
+        topics: ['orders', 'alerts', 'audit'],
+        positions: { orders: { '0': '11', '1': '3' }, alerts: { '0': '0' } },
+      },
+    ])
+  })
+
+  it('subscribes to a topic added while connected as a first subscription', () => {
+    const { socket, herald } = setup({ initialTopics: ['orders'] })
+    socket.open()
+    socket.acceptLast({ orders: { '0': '1' } })
+    socket.drop('transport close')
+    socket.open()
+    socket.acceptLast({ orders: { '0': '1' } })
+    herald.addTopic('alerts')
+
+    expect(payloads(socket).at(-1)).toEqual(['subscribe', { topics: ['alerts'] }])
+  })
+
+  it('shows each record once when the replay repeats what came before the drop', () => {
+    const { socket, frames, herald } = setup({ initialTopics: ['orders'] })
+    socket.open()
+    socket.acceptLast({ orders: { '0': '1' } })
+    socket.deliver(notification({ timestamp: 1 }), notification({ timestamp: 2 }))
+    frames.runFrame()
+    socket.drop('transport close')
+    socket.open()
+
+    // Replayed before the ack (a consumer crashed before committing), then live after it.
+    socket.deliver(...[1, 2, 3, 4].map((timestamp) => notification({ timestamp })))
+    socket.acceptLast({ orders: { '0': '5' } }, { orders: { status: 'recovered', replayed: 3 } })
+    socket.deliver(notification({ timestamp: 5 }), notification({ timestamp: 2 }))
+    frames.runFrame()
+
+    expect(shownIds(herald)).toEqual([
+      'orders:0:5',
+      'orders:0:4',
+      'orders:0:3',
+      'orders:0:2',
+      'orders:0:1',
+    ])
+    expect(herald.feed.value.counts.get('orders')).toEqual({ shown: 5, received: 5 })
+  })
+
+  it('keeps each partition in offset order when a record below the position comes late', () => {
+    const { socket, frames, herald } = setup({ initialTopics: ['orders'] })
+    socket.open()
+    socket.acceptLast({ orders: { '0': '8' } })
+    socket.deliver(notification({ timestamp: 9, offset: '9' }))
+    frames.runFrame()
+    socket.drop('transport close')
+    socket.open()
+    // Written before the first subscription, reached by the consumers only now.
+    socket.deliver(notification({ timestamp: 7, offset: '7' }))
+    socket.deliver(notification({ timestamp: 10, offset: '10' }))
+    socket.acceptLast({ orders: { '0': '11' } })
+    frames.runFrame()
+
+    expect(shownIds(herald)).toEqual(['orders:0:10', 'orders:0:9', 'orders:0:7'])
+  })
+
+  it('keeps the per-topic bound through a replay larger than it', () => {
+    const { socket, frames, herald } = setup({ initialTopics: ['orders'] })
+    socket.open()
+    socket.acceptLast({ orders: { '0': '0' } })
+    socket.drop('transport close')
+    socket.open()
+    socket.deliver(...Array.from({ length: 1200 }, (_, i) => notification({ timestamp: i })))
+    socket.acceptLast(
+      { orders: { '0': '1200' } },
+      { orders: { status: 'recovered', replayed: 1200 } },
+    )
+    frames.runFrame()
+
+    expect(herald.feed.value.entries).toHaveLength(1000)
+    expect(herald.feed.value.entries[0]?.id).toBe('orders:0:1199')
+    expect(herald.feed.value.counts.get('orders')).toEqual({ shown: 1000, received: 1200 })
+  })
+
+  it('asks again from the same place when the connection drops before the ack', () => {
+    const { socket } = setup({ initialTopics: ['orders'] })
+    socket.open()
+    socket.acceptLast({ orders: { '0': '2' } })
+    socket.drop('transport close')
+    socket.open()
+    socket.deliver(notification({ timestamp: 2 }), notification({ timestamp: 3 }))
+    socket.drop('transport close')
+    socket.open()
+
+    expect(payloads(socket).slice(1)).toEqual([
+      ['subscribe', { topics: ['orders'], positions: { orders: { '0': '2' } } }],
+      ['subscribe', { topics: ['orders'], positions: { orders: { '0': '2' } } }],
+    ])
+  })
+
+  it('shows a gap it could not fill per topic until dismissed, and notes a recovery', () => {
+    const { socket, herald } = setup({ initialTopics: ['orders', 'alerts'] })
+    socket.open()
+    socket.acceptLast({ orders: { '0': '1' }, alerts: { '0': '1' } })
+    socket.drop('transport close')
+    socket.open()
+    socket.acceptLast(
+      { orders: { '0': '9' }, alerts: { '0': '4' } },
+      {
+        orders: { status: 'not_recovered', replayed: 2, reason: 'position_expired' },
+        alerts: { status: 'recovered', replayed: 3 },
+      },
+    )
+
+    expect(herald.recoveryNotices.value).toEqual([
+      { kind: 'gap', topic: 'orders', reason: 'position_expired', replayed: 2 },
+      { kind: 'recovered', topic: 'alerts', replayed: 3 },
+    ])
+    const [gap] = herald.recoveryNotices.value
+    if (gap === undefined) throw new Error('no gap')
+    herald.dismissNotice(gap)
+    expect(herald.recoveryNotices.value).toEqual([
+      { kind: 'recovered', topic: 'alerts', replayed: 3 },
+    ])
+    herald.removeTopic('alerts')
+    expect(herald.recoveryNotices.value).toEqual([])
+  })
+
+  it('clears what the feed held of a re-created topic and shows its new records', () => {
+    const { socket, frames, herald } = setup({ initialTopics: ['orders'] })
+    socket.open()
+    socket.acceptLast({ orders: { '0': '0', '1': '0' } })
+    socket.deliver(...[0, 1].map((i) => notification({ timestamp: i, message: 'old' })))
+    socket.deliver(notification({ timestamp: 9, partition: 1, offset: '0' }))
+    frames.runFrame()
+    // Still queued when the connection drops: it must not come back after the reset.
+    socket.deliver(notification({ timestamp: 2, message: 'old' }))
+    socket.drop('transport close')
+    socket.open()
+
+    // The new topic's first record, live before the ack, at an offset an old record held.
+    socket.deliver(notification({ timestamp: 10, offset: '1', message: 'new' }))
+    socket.acceptLast(
+      { orders: { '0': '1', '1': '1' } },
+      { orders: { status: 'not_recovered', replayed: 0, reason: 'unknown_position' } },
+    )
+    frames.runFrame()
+
+    expect(shownIds(herald)).toEqual(['orders:0:1', 'orders:1:0'])
+    expect(herald.feed.value.entries[0]?.notification.message).toBe('new')
+    expect(herald.recoveryNotices.value).toEqual([
+      { kind: 'gap', topic: 'orders', reason: 'unknown_position', replayed: 0 },
+    ])
+    socket.drop('transport close')
+    socket.open()
+    expect(payloads(socket).at(-1)).toEqual([
+      'subscribe',
+      { topics: ['orders'], positions: { orders: { '0': '2', '1': '1' } } },
+    ])
+  })
+
+  it('keeps its topics and subscribes again when the server cannot read Kafka', () => {
+    vi.useFakeTimers()
+    try {
+      const { socket, herald } = setup({ initialTopics: ['orders'] })
+      socket.open()
+      socket.acceptLast({ orders: { '0': '4' } })
+      socket.drop('transport close')
+      socket.open()
+      const error = { code: 'kafka_unavailable', message: 'could not read Kafka' } as const
+      socket.answerLast({ ok: false, error })
+
+      expect(herald.topics.value).toEqual(['orders'])
+      expect(herald.subscriptionError.value).toEqual(error)
+      vi.advanceTimersByTime(RESUBSCRIBE_DELAY_MS)
+      expect(payloads(socket).slice(1)).toEqual([
+        ['subscribe', { topics: ['orders'], positions: { orders: { '0': '4' } } }],
+        ['subscribe', { topics: ['orders'], positions: { orders: { '0': '4' } } }],
+      ])
+
+      socket.acceptLast({ orders: { '0': '4' } })
+      expect(herald.subscriptionError.value).toBeUndefined()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('leaves a retry to the next connect when the connection drops first', () => {
+    vi.useFakeTimers()
+    try {
+      const { socket } = setup({ initialTopics: ['orders'] })
+      socket.open()
+      socket.answerLast({ ok: false, error: { code: 'kafka_unavailable', message: 'later' } })
+      socket.drop('transport close')
+      vi.advanceTimersByTime(RESUBSCRIBE_DELAY_MS)
+
+      expect(socket.emitted).toHaveLength(1)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

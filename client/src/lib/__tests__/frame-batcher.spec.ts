@@ -42,6 +42,17 @@ describe('frame batcher', () => {
     expect(batches).toEqual([[1, 2, 3], [4]])
   })
 
+  it('hands over at once when flushed, and not again at the frame', () => {
+    const { frames, batches, batcher } = setup()
+    batcher.flush()
+    expect(batches).toEqual([])
+
+    batcher.push(1)
+    batcher.flush()
+    expect(batches).toEqual([[1]])
+    expect(frames.pending).toBe(0)
+  })
+
   it('drops the queue and its frame when cancelled', () => {
     const { frames, batches, batcher } = setup()
     batcher.push(1)
