@@ -1,0 +1,122 @@
+// The page's recovery in real Chromium: every consumer killed mid-stream leaves no hole and no
+// double; a gap Kafka can no longer fill is said on the page.
+
+import type { PublishReceipt } from '@herald/shared'
+import { deleteRecordsWithKafkaTools } from '@herald/stack'
+import type { Browser, Page } from 'playwright-core'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+
+import { launchChromium, SCREENSHOT_DIR } from '../support/browser.js'
+import { postNotify } from '../support/http.js'
+import { useTestStack } from '../support/stack.js'
+import { uniqueTopic } from '../support/topics.js'
+import { waitUntil } from '../support/wait.js'
+
+const stack = useTestStack({ producers: 2, consumers: 2 })
+let browser: Browser
+let page: Page | undefined
+
+beforeAll(async () => {
+  browser = await launchChromium()
+})
+
+afterEach(async () => {
+  await page?.close()
+})
+
+afterAll(async () => {
+  await browser?.close()
+})
+
+async function openPage(topic: string): Promise<Page> {
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  await page.goto(`${stack().url}/?topics=${topic}`)
+  await page
+    .locator('[data-testid="connection-state"][data-state="live"]')
+    .waitFor({ timeout: 15_000 })
+  return page
+}
+
+async function post(topic: string, message: unknown, key = 'k'): Promise<PublishReceipt> {
+  const answer = await postNotify<PublishReceipt>(
+    stack().url,
+    { topic, message, key },
+    { timeoutMs: 6000 },
+  )
+  expect(answer.status).toBe(202)
+  return answer.body
+}
+
+const shownOffsets = (p: Page, topic: string): Promise<string[]> =>
+  p
+    .locator(`[data-testid="notification"][data-topic="${topic}"]`)
+    .evaluateAll((items) => items.map((item) => item.getAttribute('data-offset') ?? ''))
+
+describe('recovery in the page', () => {
+  it('ends with each record exactly once when every consumer is SIGKILLed mid-stream', async () => {
+    const topic = uniqueTopic('page-crash')
+    const page = await openPage(topic)
+    const receipts = [await post(topic, 'first')]
+    await page
+      .locator(`[data-testid="notification"][data-offset="${receipts[0]?.offset}"]`)
+      .waitFor({ timeout: 20_000 })
+
+    for (let i = 0; i < 150; i++) {
+      if (i === 50)
+        for (const name of ['consumer-1', 'consumer-2']) stack().supervisor.signal(name, 'SIGKILL')
+      receipts.push(await post(topic, { i }))
+    }
+    // One key, one partition: every offset from the first to the last, each once.
+    const expected = receipts.map((r) => r.offset)
+    await waitUntil(async () => (await shownOffsets(page, topic)).length >= expected.length, {
+      timeoutMs: 60_000,
+      what: `${expected.length} notifications on the page`,
+    })
+    const shown = await shownOffsets(page, topic)
+    expect(shown).toHaveLength(expected.length)
+    expect(new Set(shown)).toEqual(new Set(expected))
+    // Newest first, in offset order.
+    expect(shown).toEqual([...expected].reverse())
+    expect(await page.getByTestId('recovery-gap').count()).toBe(0)
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'after-consumer-crash.png') })
+  })
+
+  it('says so when records it missed are older than the retention', async () => {
+    const topic = uniqueTopic('page-gap')
+    await post(topic, 'before')
+    const page = await openPage(topic)
+    const seen = await post(topic, 'seen')
+    await page
+      .locator(`[data-testid="notification"][data-offset="${seen.offset}"]`)
+      .waitFor({ timeout: 20_000 })
+
+    await page.context().setOffline(true)
+    await page
+      .locator('[data-testid="connection-state"]:not([data-state="live"])')
+      .waitFor({ timeout: 30_000 })
+    const missed = [
+      await post(topic, 'missed 1'),
+      await post(topic, 'missed 2'),
+      await post(topic, 'kept'),
+    ]
+    // Retention takes the first two records the page missed.
+    const target = { distribution: stack().kafka, brokers: stack().kafkaBrokers }
+    await deleteRecordsWithKafkaTools(
+      target,
+      topic,
+      seen.partition,
+      Number(missed[2]?.offset),
+      stack().dataDir,
+    )
+    await page.context().setOffline(false)
+
+    const gap = page.locator(`[data-testid="recovery-gap"][data-topic="${topic}"]`)
+    await gap.waitFor({ timeout: 30_000 })
+    expect(await gap.textContent()).toMatch(/retention/i)
+    await page
+      .locator(`[data-testid="notification"][data-offset="${missed[2]?.offset}"]`)
+      .waitFor({ timeout: 10_000 })
+    expect(await shownOffsets(page, topic)).not.toContain(missed[0]?.offset)
+  })
+})
