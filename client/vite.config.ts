@@ -11,6 +11,7 @@ export default defineConfig({
   server: {
     proxy: {
       '/notify': stack,
+      '/topics': stack,
       '/socket.io': { target: stack, ws: true },
     },
   },
