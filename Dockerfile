@@ -11,6 +11,7 @@ COPY producer/package.json producer/
 COPY consumer/package.json consumer/
 COPY stack/package.json stack/
 COPY client/package.json client/
+COPY bench/package.json bench/
 RUN npm ci --no-audit --no-fund
 COPY shared/ shared/
 COPY producer/ producer/
@@ -27,6 +28,7 @@ COPY producer/package.json producer/
 COPY consumer/package.json consumer/
 COPY stack/package.json stack/
 COPY client/package.json client/
+COPY bench/package.json bench/
 RUN npm ci --omit=dev --no-audit --no-fund \
       --workspace @herald/shared --workspace @herald/producer --workspace @herald/consumer \
   && npm cache clean --force

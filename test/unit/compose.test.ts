@@ -106,6 +106,14 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^FROM node:(22|24)-slim/m)
   })
 
+  it('copies every workspace manifest before npm ci, in both stages', () => {
+    const { workspaces } = JSON.parse(read('package.json')) as { workspaces: string[] }
+    for (const workspace of workspaces) {
+      const copies = dockerfile.split(`COPY ${workspace}/package.json ${workspace}/`).length - 1
+      expect(copies, workspace).toBe(2)
+    }
+  })
+
   it('bakes nginx.conf, the compose upstreams and the built client into the nginx target', () => {
     expect(dockerfile).toMatch(/^FROM nginx:1\.(2[89]|[3-9]\d)[.\w-]* AS nginx$/m)
     expect(dockerfile).toContain('COPY nginx/nginx.conf nginx/herald-proxy.conf /etc/nginx/')
