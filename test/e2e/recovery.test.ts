@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { launchChromium, SCREENSHOT_DIR } from '../support/browser.js'
-import { postNotify } from '../support/http.js'
+import { postAccepted } from '../support/http.js'
 import { useTestStack } from '../support/stack.js'
 import { uniqueTopic } from '../support/topics.js'
 import { waitUntil } from '../support/wait.js'
@@ -38,15 +38,8 @@ async function openPage(topic: string): Promise<Page> {
   return page
 }
 
-async function post(topic: string, message: unknown, key = 'k'): Promise<PublishReceipt> {
-  const answer = await postNotify<PublishReceipt>(
-    stack().url,
-    { topic, message, key },
-    { timeoutMs: 6000 },
-  )
-  expect(answer.status).toBe(202)
-  return answer.body
-}
+const post = (topic: string, message: unknown, key = 'k'): Promise<PublishReceipt> =>
+  postAccepted(stack().url, { topic, message, key })
 
 const shownOffsets = (p: Page, topic: string): Promise<string[]> =>
   p

@@ -10,7 +10,7 @@ import {
 } from '@herald/stack'
 import { describe, expect, it } from 'vitest'
 
-import { getJson, postNotify } from '../support/http.js'
+import { getJson, postAccepted } from '../support/http.js'
 import { writeRawRecords } from '../support/kafka-writer.js'
 import { connectSubscriber, waitForMessages, type Subscriber } from '../support/sockets.js'
 import { useTestStack } from '../support/stack.js'
@@ -19,15 +19,8 @@ import { waitUntil } from '../support/wait.js'
 
 const stack = useTestStack({ producers: 2, consumers: 2 })
 
-async function post(topic: string, message: unknown, key?: string): Promise<PublishReceipt> {
-  const answer = await postNotify<PublishReceipt>(stack().url, {
-    topic,
-    message,
-    ...(key ? { key } : {}),
-  })
-  expect(answer.status).toBe(202)
-  return answer.body
-}
+const post = (topic: string, message: unknown, key?: string): Promise<PublishReceipt> =>
+  postAccepted(stack().url, { topic, message, ...(key ? { key } : {}) })
 
 type OkAck = Extract<SubscriptionAck, { ok: true }>
 

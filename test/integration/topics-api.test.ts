@@ -3,7 +3,7 @@
 import type { ErrorBody, Notification, Position, PublishReceipt } from '@herald/shared'
 import { describe, expect, it } from 'vitest'
 
-import { getJson, postNotify } from '../support/http.js'
+import { getJson, postAccepted } from '../support/http.js'
 import { useTestStack } from '../support/stack.js'
 import { uniqueTopic } from '../support/topics.js'
 
@@ -15,11 +15,8 @@ interface Messages {
   next: Position
 }
 
-async function post(topic: string, message: unknown, key = 'k'): Promise<PublishReceipt> {
-  const answer = await postNotify<PublishReceipt>(stack().url, { topic, message, key })
-  expect(answer.status).toBe(202)
-  return answer.body
-}
+const post = (topic: string, message: unknown, key = 'k'): Promise<PublishReceipt> =>
+  postAccepted(stack().url, { topic, message, key })
 
 function postJson(path: string, body: unknown) {
   return getJson<unknown>(`${stack().url}${path}`, {

@@ -39,3 +39,17 @@ export async function getJson<T = unknown>(
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) })
   return { status: response.status, headers: response.headers, body: (await response.json()) as T }
 }
+
+/** POSTs a notification that must be accepted; fails the test on anything but a 202. */
+export async function postAccepted(
+  baseUrl: string,
+  notification: { topic: string; message: unknown; key?: string },
+): Promise<PublishReceipt> {
+  const answer = await postNotify<PublishReceipt | ErrorBody>(baseUrl, notification, {
+    timeoutMs: 6000,
+  })
+  if (answer.status !== 202) {
+    throw new Error(`POST /notify answered ${answer.status}: ${JSON.stringify(answer.body)}`)
+  }
+  return answer.body as PublishReceipt
+}
