@@ -1,0 +1,136 @@
+// `npm run bench -- [flags]`: parsed and checked in one place, every problem named.
+
+export const SCENARIOS = ['ingest', 'plain', 'ceilings', 'e2e', 'fanout'] as const
+export type ScenarioName = (typeof SCENARIOS)[number]
+
+export interface BenchOptions {
+  /** Measured seconds of each scenario (warm-up not included). */
+  durationMs: number
+  warmupMs: number
+  /** An already running stack instead of starting one: its entry point and Kafka. */
+  external?: { url: string; kafkaBrokers: string[] }
+  /** Producers of each ingest stack; the first listed also runs every other scenario. */
+  producers: number[]
+  consumers: number
+  /** Requests in flight of the ingest, plain and ceiling load generators. */
+  concurrency: number
+  /** End-to-end publish rates, notifications per second. */
+  rates: number[]
+  /** Fan-out subscriber counts. */
+  fanout: number[]
+  /** Fan-out notifications outstanding at once. */
+  fanoutWindow: number
+  scenarios: ScenarioName[]
+  cpuProf: boolean
+  outDir: string
+}
+
+export const USAGE = `usage: npm run bench -- [flags]
+  --duration S        measured seconds per scenario (default 10)
+  --quick             3 s per scenario and a short warm-up
+  --url URL           use a running stack's entry point (with --kafka) instead of starting one
+  --kafka HOST:PORT   that stack's Kafka
+  --producers LIST    producers of each ingest stack (default 2,1,4; the first runs everything)
+  --consumers M       consumers of every stack (default 2)
+  --concurrency C     requests in flight for ingest and its baselines (default 64)
+  --rates LIST        end-to-end notifications per second (default 100,1000,5000)
+  --fanout LIST       fan-out subscribers (default 1000,10000)
+  --fanout-window W   fan-out notifications outstanding (default 4)
+  --scenarios LIST    any of ${SCENARIOS.join(',')} (default all)
+  --cpu-prof          CPU profiles of producers, consumers and baselines in <out>/profiles
+  --out DIR           where results go (default bench/results)`
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/
+
+export function parseBenchOptions(args: readonly string[], defaultOutDir: string): BenchOptions {
+  const problems: string[] = []
+  const values = new Map<string, string>()
+  const flags = new Set<string>()
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string
+    if (arg === '--quick' || arg === '--cpu-prof') flags.add(arg)
+    else if (arg.startsWith('--') && i + 1 < args.length) values.set(arg, args[++i] as string)
+    else problems.push(`unexpected argument ${arg}`)
+  }
+  const known = [
+    '--duration',
+    '--url',
+    '--kafka',
+    '--producers',
+    '--consumers',
+    '--concurrency',
+    '--rates',
+    '--fanout',
+    '--fanout-window',
+    '--scenarios',
+    '--out',
+  ]
+  for (const flag of values.keys()) if (!known.includes(flag)) problems.push(`unknown flag ${flag}`)
+
+  const count = (flag: string, fallback: number, max: number): number => {
+    const raw = values.get(flag)
+    if (raw === undefined) return fallback
+    const value = Number(raw)
+    if (!Number.isInteger(value) || value < 1 || value > max) {
+      problems.push(`${flag}: expected a whole number from 1 to ${max}, got ${raw}`)
+    }
+    return value
+  }
+  const list = (flag: string, fallback: number[], max: number): number[] => {
+    const raw = values.get(flag)
+    if (raw === undefined) return fallback
+    const items = raw.split(',').map(Number)
+    if (items.some((value) => !Number.isInteger(value) || value < 1 || value > max)) {
+      problems.push(`${flag}: expected whole numbers from 1 to ${max}, comma-separated, got ${raw}`)
+    }
+    return items
+  }
+
+  const quick = flags.has('--quick')
+  const durationSeconds = count('--duration', quick ? 3 : 10, 600)
+  const scenarios = (values.get('--scenarios')?.split(',') ?? [...SCENARIOS]) as ScenarioName[]
+  for (const name of scenarios) {
+    if (!SCENARIOS.includes(name)) problems.push(`--scenarios: unknown scenario ${name}`)
+  }
+
+  const url = values.get('--url')
+  const kafka = values.get('--kafka')
+  let external: BenchOptions['external']
+  if ((url === undefined) !== (kafka === undefined)) {
+    problems.push('--url and --kafka go together: a running stack needs both')
+  } else if (url !== undefined && kafka !== undefined) {
+    const kafkaBrokers = kafka.split(',')
+    let host = ''
+    try {
+      host = new URL(url).hostname
+    } catch {
+      problems.push(`--url: not a URL: ${url}`)
+    }
+    const hosts = [host, ...kafkaBrokers.map((broker) => broker.replace(/:\d+$/, ''))]
+    if (hosts.some((each) => !LOOPBACK.test(each))) {
+      problems.push('--url and --kafka must be on this machine (127.0.0.1, localhost or [::1])')
+    }
+    external = { url: url.replace(/\/$/, ''), kafkaBrokers }
+  }
+
+  const options: BenchOptions = {
+    durationMs: durationSeconds * 1000,
+    warmupMs: quick ? 500 : 2000,
+    producers: list('--producers', [2, 1, 4], 16),
+    consumers: count('--consumers', 2, 16),
+    concurrency: count('--concurrency', 64, 1024),
+    rates: list('--rates', [100, 1000, 5000], 50_000),
+    fanout: list('--fanout', [1000, 10_000], 20_000),
+    fanoutWindow: count('--fanout-window', 4, 64),
+    scenarios,
+    cpuProf: flags.has('--cpu-prof'),
+    outDir: values.get('--out') ?? defaultOutDir,
+  }
+  if (external !== undefined) options.external = external
+  if (problems.length > 0) throw new UsageError(problems.join('\n'))
+  return options
+}

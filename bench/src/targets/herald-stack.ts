@@ -1,0 +1,90 @@
+// The herald under test: a native stack the bench starts with startStack (Kafka, Redis, nginx,
+// producers, consumers), or a stack already running that the command line points at.
+
+import { consoleReporter, reapOrphans, startStack, type RunningStack } from '@herald/stack'
+import { mkdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+
+import type { Watched } from '../monitor/cpu-sampler.js'
+import { nameProfiles } from '../monitor/profiles.js'
+import type { BenchOptions } from '../options.js'
+import { BENCH_DATA_ROOT } from '../paths.js'
+
+/**
+ * herald's Kafka topics get this prefix, so that its consumers never read what the baselines write
+ * to the same broker (README › Configuration: the prefix namespaces herald in a shared cluster).
+ */
+export const HERALD_TOPIC_PREFIX = 'herald.'
+
+export interface HeraldTarget {
+  /** `2 producers, 2 consumers` or `running stack`. */
+  label: string
+  url: string
+  kafkaBrokers: string[]
+  /** The consumers' own Socket.IO origins, bypassing nginx; empty for a running stack. */
+  consumerOrigins: string[]
+  /** How it was started, for the results file. */
+  description: Record<string, unknown>
+  /** Its processes now (a restarted one has a new pid): for CPU and memory. */
+  watched(): Watched[]
+  stop(): Promise<void>
+}
+
+export async function startHeraldStack(
+  options: BenchOptions,
+  producers: number,
+  profilesDir: string,
+): Promise<HeraldTarget> {
+  // One folder per stack shape: a bench that was killed left its pids there, and they end here.
+  const dataDir = join(BENCH_DATA_ROOT, `stack-${producers}p`)
+  reapOrphans(dataDir)
+  rmSync(dataDir, { recursive: true, force: true })
+  const serviceEnv = { HERALD_TOPIC_PREFIX }
+  const nodeArgs = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profilesDir] : []
+  if (options.cpuProf) mkdirSync(profilesDir, { recursive: true })
+  const reporter = consoleReporter((line) => process.stdout.write(`  ${line}\n`))
+  const stack = await startStack({
+    producers,
+    consumers: options.consumers,
+    port: 0,
+    kafkaPort: 0,
+    dataDir,
+    reporter,
+    serviceEnv,
+    nodeArgs,
+  })
+  const label = `${producers} producer${producers === 1 ? '' : 's'}, ${options.consumers} consumer${options.consumers === 1 ? '' : 's'}`
+  return {
+    label,
+    url: stack.url,
+    kafkaBrokers: stack.kafkaBrokers,
+    consumerOrigins: stack.instances.filter((i) => i.kind === 'consumer').map((i) => i.url),
+    description: { label, producers, consumers: options.consumers, serviceEnv, nodeArgs, dataDir },
+    watched: () => watchedOf(stack),
+    async stop() {
+      const pids = new Map(watchedOf(stack).map(({ name, pid }) => [pid, name]))
+      await stack.stop()
+      if (options.cpuProf) nameProfiles(profilesDir, pids, `${producers}p`)
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export function runningStack(external: NonNullable<BenchOptions['external']>): HeraldTarget {
+  return {
+    label: 'running stack',
+    url: external.url,
+    kafkaBrokers: external.kafkaBrokers,
+    consumerOrigins: [],
+    description: { label: 'running stack', ...external },
+    watched: () => [],
+    stop: () => Promise.resolve(),
+  }
+}
+
+function watchedOf(stack: RunningStack): Watched[] {
+  return stack.supervisor.names().flatMap((name) => {
+    const pid = stack.supervisor.pid(name)
+    return pid === undefined ? [] : [{ name, pid, withChildren: name === 'nginx' }]
+  })
+}

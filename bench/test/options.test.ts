@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+
+import { parseBenchOptions, UsageError } from '../src/options.js'
+
+const parse = (...args: string[]): ReturnType<typeof parseBenchOptions> =>
+  parseBenchOptions(args, '/tmp/results')
+
+describe('parseBenchOptions', () => {
+  it('runs every scenario for 10 s on its own stacks by default', () => {
+    const options = parse()
+    expect(options.durationMs).toBe(10_000)
+    expect(options.external).toBeUndefined()
+    expect(options.producers).toEqual([2, 1, 4])
+    expect(options.scenarios).toEqual(['ingest', 'plain', 'ceilings', 'e2e', 'fanout'])
+    expect(options.cpuProf).toBe(false)
+  })
+
+  it('shortens everything with --quick, unless a duration is given', () => {
+    expect(parse('--quick').durationMs).toBe(3000)
+    expect(parse('--quick', '--duration', '5').durationMs).toBe(5000)
+  })
+
+  it('uses a running stack given both its entry point and its Kafka', () => {
+    const options = parse('--url', 'http://127.0.0.1:9000/', '--kafka', 'localhost:9092')
+    expect(options.external).toEqual({
+      url: 'http://127.0.0.1:9000',
+      kafkaBrokers: ['localhost:9092'],
+    })
+  })
+
+  it('refuses any target that is not on this machine', () => {
+    expect(() => parse('--url', 'http://10.0.0.5:9000', '--kafka', '127.0.0.1:9092')).toThrow(
+      /must be on this machine/,
+    )
+    expect(() => parse('--url', 'http://127.0.0.1:9000', '--kafka', 'kafka.example:9092')).toThrow(
+      /must be on this machine/,
+    )
+    expect(() => parse('--url', 'http://127.0.0.1:9000')).toThrow(/go together/)
+  })
+
+  it('lists every problem at once', () => {
+    let error: unknown
+    try {
+      parse('--duration', '0', '--scenarios', 'ingest,nope', '--speed', 'fast')
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(UsageError)
+    expect((error as Error).message.split('\n')).toHaveLength(3)
+  })
+})
