@@ -1,0 +1,207 @@
+// The order of a run: a stack with the first producer count runs every scenario; a stack per other
+// producer count runs ingest alone. Each scenario that fails is recorded and the run goes on.
+
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+
+import { describeMachine } from './machine.js'
+import type { BenchOptions } from './options.js'
+import { BENCH_DATA_ROOT } from './paths.js'
+import type { BenchRun, ScenarioResult } from './result.js'
+import { startBaseline } from './scenarios/baseline-server.js'
+import { httpCeilingBehindNginx, httpCeilingDirect, kafkaCeiling } from './scenarios/ceilings.js'
+import type { ScenarioContext } from './scenarios/context.js'
+import { endToEnd } from './scenarios/end-to-end.js'
+import { fanout } from './scenarios/fanout.js'
+import { bareFanoutTarget, heraldFanoutTarget } from './scenarios/fanout-targets.js'
+import { heraldIngest, PLAIN_ID, plainDesign } from './scenarios/ingest.js'
+import { formatCount, formatMs } from './report/format.js'
+import { runningStack, startHeraldStack, type HeraldTarget } from './targets/herald-stack.js'
+import { KAFKA_VERSION } from '@herald/stack'
+
+/**
+ * Fan-out through nginx only up to here: nginx.conf's worker_connections (4,096 per worker, two
+ * per proxied WebSocket) caps the sockets one nginx can carry; larger N connect to consumers.
+ */
+const NGINX_FANOUT_LIMIT = 2000
+
+export interface BenchRunner {
+  run(): Promise<BenchRun>
+  /** Stops whatever stack is running (Ctrl-C). */
+  abort(): Promise<void>
+}
+
+export function benchRunner(options: BenchOptions, commandLine: string): BenchRunner {
+  const progress = (line: string): void => {
+    process.stdout.write(`${line}\n`)
+  }
+  const workDir = join(BENCH_DATA_ROOT, 'work')
+  mkdirSync(workDir, { recursive: true })
+  const profilesDir = join(options.outDir, 'profiles')
+  if (options.cpuProf) mkdirSync(profilesDir, { recursive: true })
+  const context: ScenarioContext = {
+    options,
+    profileArgs: options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profilesDir] : [],
+    profilesDir,
+    workDir,
+    progress,
+  }
+  const run: BenchRun = {
+    startedAt: new Date().toISOString(),
+    finishedAt: '',
+    commandLine,
+    options,
+    machine: describeMachine(KAFKA_VERSION),
+    stacks: [],
+    results: [],
+    failures: [],
+  }
+  let current: HeraldTarget | undefined
+  const wants = (name: BenchOptions['scenarios'][number]): boolean =>
+    options.scenarios.includes(name)
+
+  async function step(label: string, work: () => Promise<ScenarioResult>): Promise<void> {
+    progress(`bench ▸ ${label}…`)
+    try {
+      const result = await work()
+      run.results.push(result)
+      progress(`bench ▸ ${label}: ${summaryOf(result)}`)
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      run.failures.push({ scenario: label, error: message.split('\n', 1)[0] ?? message })
+      progress(`bench ! ${label} failed: ${message}`)
+    }
+  }
+
+  async function everything(target: HeraldTarget, producers: number | undefined): Promise<void> {
+    if (wants('ingest'))
+      await step(`ingest, ${target.label}`, () => heraldIngest(context, target, producers))
+    if (wants('plain')) await step('plain design', () => plainDesign(context, target))
+    if (wants('ceilings')) {
+      await step('ceiling: HTTP without Kafka, direct', () => httpCeilingDirect(context))
+      const instances = producers ?? 2
+      await step(`ceiling: HTTP without Kafka, nginx → ${instances}`, () =>
+        httpCeilingBehindNginx(context, instances),
+      )
+      await step('ceiling: kafkajs batches', () => kafkaCeiling(context, target))
+    }
+    if (wants('e2e')) {
+      for (const rate of options.rates) {
+        await step(`end to end @ ${formatCount(rate)}/s`, () => endToEnd(context, target, rate))
+      }
+    }
+    if (wants('fanout')) await fanouts(target)
+  }
+
+  async function fanouts(target: HeraldTarget): Promise<void> {
+    // Larger N after smaller, each path in turn: the consumers' RSS only grows, so memory per
+    // connection is read against the peak the previous run left.
+    const direct = target.consumerOrigins.length > 0
+    for (const subscribers of options.fanout) {
+      await step(`herald fan-out to ${formatCount(subscribers)}`, () =>
+        fanout(context, heraldFanoutTarget(target, direct ? 'direct' : 'entry'), subscribers),
+      )
+    }
+    for (const subscribers of options.fanout.filter((n) => direct && n <= NGINX_FANOUT_LIMIT)) {
+      await step(`herald fan-out to ${formatCount(subscribers)} through nginx`, () =>
+        fanout(context, heraldFanoutTarget(target, 'nginx'), subscribers),
+      )
+    }
+    for (const subscribers of options.fanout) {
+      await step(`bare Socket.IO fan-out to ${formatCount(subscribers)}`, async () => {
+        const server = await startBaseline({ baseline: 'bare-socketio' }, 'bare-socketio', context)
+        try {
+          return await fanout(context, bareFanoutTarget(server), subscribers)
+        } finally {
+          await server.stop()
+        }
+      })
+    }
+  }
+
+  return {
+    async run() {
+      if (options.external !== undefined) {
+        current = runningStack(options.external)
+        run.stacks.push(current.description)
+        await everything(current, undefined)
+      } else {
+        for (const [index, producers] of options.producers.entries()) {
+          if (index > 0 && !wants('ingest')) continue
+          progress(
+            `bench ▸ starting a stack: ${producers} producers, ${options.consumers} consumers`,
+          )
+          current = await startHeraldStack(options, producers, profilesDir)
+          run.stacks.push(current.description)
+          try {
+            if (index === 0) await everything(current, producers)
+            else
+              await step(`ingest, ${current.label}`, () =>
+                heraldIngest(context, current as HeraldTarget, producers),
+              )
+          } finally {
+            await current.stop()
+            current = undefined
+          }
+        }
+      }
+      run.finishedAt = new Date().toISOString()
+      run.results = ordered(withComparisons(run.results))
+      return run
+    },
+    async abort() {
+      await current?.stop()
+    },
+  }
+}
+
+function summaryOf(result: ScenarioResult): string {
+  const top = result.cpu?.processes[0]
+  return (
+    `${formatCount(result.throughput)} ${result.unit}, p50 ${formatMs(result.latency.p50)} ms, ` +
+    `p99 ${formatMs(result.latency.p99)} ms` +
+    (top === undefined ? '' : ` (busiest: ${top.name} ${Math.round(top.percent)} %)`)
+  )
+}
+
+/** herald's ingest over the plain design's, herald's fan-out over bare Socket.IO's at the same N. */
+function withComparisons(results: ScenarioResult[]): ScenarioResult[] {
+  const byId = new Map(results.map((result) => [result.id, result]))
+  const plain = byId.get(PLAIN_ID)
+  return results.map((result) => {
+    let baseline: ScenarioResult | undefined
+    let label = ''
+    if (result.group === 'herald ingest' && plain !== undefined) {
+      baseline = plain
+      label = 'plain'
+    }
+    const fanoutN = /^fanout-herald-(?:nginx-)?(\d+)$/.exec(result.id)?.[1]
+    if (fanoutN !== undefined) {
+      baseline = byId.get(`fanout-bare-${fanoutN}`)
+      label = 'bare'
+    }
+    if (baseline === undefined || baseline.throughput === 0) return result
+    return {
+      ...result,
+      versus: { id: baseline.id, label, ratio: result.throughput / baseline.throughput },
+    }
+  })
+}
+
+const GROUP_ORDER = [
+  'herald ingest',
+  'plain design',
+  'ceiling',
+  'end to end',
+  'herald fan-out',
+  'bare Socket.IO',
+]
+
+function ordered(results: ScenarioResult[]): ScenarioResult[] {
+  const producersOf = (id: string): number => Number(/^ingest-(\d+)p$/.exec(id)?.[1] ?? 0)
+  return [...results].sort(
+    (a, b) =>
+      GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group) ||
+      producersOf(a.id) - producersOf(b.id),
+  )
+}

@@ -1,0 +1,59 @@
+// Ingest: POST /notify through nginx to herald's producers at a fixed concurrency, and the plain
+// design (one Express process, one kafkajs producer, one awaited send per request, no nginx)
+// against the same broker with the same load.
+
+import type { ScenarioResult } from '../result.js'
+import type { HeraldTarget } from '../targets/herald-stack.js'
+import { startBaseline } from './baseline-server.js'
+import { httpRow, runClosedLoop } from './http-load-run.js'
+import type { ScenarioContext } from './context.js'
+
+export async function heraldIngest(
+  context: ScenarioContext,
+  target: HeraldTarget,
+  producers: number | undefined,
+): Promise<ScenarioResult> {
+  const { options } = context
+  const run = await runClosedLoop(target.url, 'bench-ingest', options, target.watched())
+  const producersLabel =
+    producers === undefined ? 'producers' : `${producers} producer${producers === 1 ? '' : 's'}`
+  return httpRow(run, {
+    id: producers === undefined ? 'ingest' : `ingest-${producers}p`,
+    group: 'herald ingest',
+    label:
+      producers === undefined ? 'herald ingest, running stack' : `herald ingest, ${producersLabel}`,
+    subject: `nginx → ${producersLabel} → Kafka (${target.label})`,
+    load: `c=${options.concurrency}`,
+  })
+}
+
+export const PLAIN_ID = 'plain-express'
+
+export async function plainDesign(
+  context: ScenarioContext,
+  target: HeraldTarget,
+): Promise<ScenarioResult> {
+  const { options } = context
+  const topic = 'bench-plain'
+  const server = await startBaseline(
+    { baseline: 'plain-express', kafkaBrokers: target.kafkaBrokers, topic, partitions: 3 },
+    PLAIN_ID,
+    context,
+  )
+  try {
+    // herald's processes stay up but idle: its consumers ignore topics outside its prefix.
+    const run = await runClosedLoop(server.origin, topic, options, [
+      server.watched,
+      ...target.watched(),
+    ])
+    return httpRow(run, {
+      id: PLAIN_ID,
+      group: 'plain design',
+      label: 'plain Express + kafkajs',
+      subject: 'Express + kafkajs, 1 process, awaited send (acks -1), no nginx',
+      load: `c=${options.concurrency}`,
+    })
+  } finally {
+    await server.stop()
+  }
+}
