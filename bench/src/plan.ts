@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { describeMachine } from './machine.js'
+import { serverMicrosPerOperation } from './monitor/cpu-sampler.js'
 import type { BenchOptions } from './options.js'
 import { BENCH_DATA_ROOT } from './paths.js'
 import type { BenchRun, ScenarioResult } from './result.js'
@@ -64,6 +65,9 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
     progress(`bench ▸ ${label}…`)
     try {
       const result = await work()
+      if (result.cpu !== undefined) {
+        result.serverCpuMicros = serverMicrosPerOperation(result.cpu, result.throughput)
+      }
       run.results.push(result)
       progress(`bench ▸ ${label}: ${summaryOf(result)}`)
     } catch (error) {

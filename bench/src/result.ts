@@ -26,6 +26,8 @@ export interface ScenarioResult {
   /** This figure divided by a baseline's, e.g. herald ingest over the plain design. */
   versus?: { id: string; label: string; ratio: number }
   cpu?: CpuReport
+  /** CPU of the servers (not the load, subscribers or bench) per unit of throughput, in µs. */
+  serverCpuMicros?: number
   /** Everything else worth keeping: error counts, skipped sends, memory per connection. */
   details: Record<string, unknown>
 }

@@ -26,6 +26,21 @@ export interface CpuReport {
   othersPercent: number
 }
 
+/** The bench's own processes: they generate and observe the load, they are not measured. */
+const MEASURING = /^(load|bench|subscribers?(-\d+)?)$/
+
+/**
+ * CPU time the measured servers spent per operation, in microseconds: every watched process but
+ * the load generators, subscribers and the bench, over `throughput` operations per second. On a
+ * machine whose cores are all busy this, not the throughput, is what compares designs.
+ */
+export function serverMicrosPerOperation(report: CpuReport, throughput: number): number {
+  const percent = report.processes
+    .filter(({ name }) => !MEASURING.test(name))
+    .reduce((sum, { percent: each }) => sum + each, 0)
+  return throughput > 0 ? ((percent / 100) * 1_000_000) / throughput : Number.NaN
+}
+
 function ticksOf({ pid, withChildren }: Watched): number {
   const pids = withChildren ? [pid, ...childPids(pid)] : [pid]
   return pids.reduce((sum, each) => sum + (cpuTicks(each) ?? 0), 0)

@@ -21,12 +21,15 @@ export function markdownReport(run: BenchRun): string {
     `${options.durationMs / 1000} s measured per scenario after ${options.warmupMs / 1000} s of ` +
       `warm-up; \`${run.commandLine}\`.`,
     '',
-    '| scenario | what | load | throughput | p50 ms | p90 ms | p99 ms | max ms | vs | busiest processes (100 % = 1 core) |',
-    '| --- | --- | --- | --: | --: | --: | --: | --: | --- | --- |',
+    '| scenario | what | load | throughput | p50 ms | p90 ms | p99 ms | max ms | vs | server CPU µs per op | busiest processes (100 % = 1 core) |',
+    '| --- | --- | --- | --: | --: | --: | --: | --: | --- | --: | --- |',
     ...run.results.map(row),
     '',
     'Latency is, for HTTP rows, `POST` sent → `202` received; for Kafka, one `send` of 1,000 ' +
-      'records; end to end and fan-out, `POST` sent → notification received by a subscriber.',
+      'records; end to end and fan-out, `POST` sent → notification received by a subscriber. ' +
+      '_Server CPU µs per op_ is the CPU time of every process but the load generators, ' +
+      'subscribers and the bench, per request, record, notification or delivery: where the ' +
+      'host is near 200 %, it compares designs better than throughput does.',
   ]
   const fanouts = run.results.filter((result) => result.unit === 'deliveries/s')
   if (fanouts.length > 0) lines.push('', ...connectionsTable(fanouts))
@@ -50,6 +53,7 @@ function row(result: ScenarioResult): string {
     formatMs(latency.p99),
     formatMs(latency.max),
     result.versus === undefined ? '' : `${result.versus.ratio.toFixed(2)}× ${result.versus.label}`,
+    result.serverCpuMicros === undefined ? '' : formatMs(result.serverCpuMicros),
     busiest(result),
   ]
   return `| ${cells.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`
