@@ -1,5 +1,5 @@
 // @ts-check
-// The entry of `npm start` and `npm test` on any machine, fresh clones included. It runs before
+// The entry of `npm start`, `npm test` and `npm run bench` on any machine, fresh clones included. It runs before
 // the npm packages exist, so it is plain JavaScript on node: builtins only: it installs what is
 // missing, builds, and hands over to the TypeScript tools.
 
@@ -74,17 +74,19 @@ installPackages()
 run('building', node, [bin('typescript', 'bin/tsc'), '-b'])
 buildClient()
 
-if (command === 'start') {
-  // The stack runs in this process's place: a SIGTERM sent to npm reaches it through here, and
-  // its exit status is ours.
-  const stack = spawn(node, [join(root, 'stack/dist/cli.js'), 'start', ...args], {
-    cwd: root,
-    stdio: 'inherit',
-  })
+/** Runs a long-lived tool in this process's place: a SIGTERM sent to npm reaches it through here. */
+function handOver(script, args) {
+  const child = spawn(node, [join(root, script), ...args], { cwd: root, stdio: 'inherit' })
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.on(signal, () => stack.kill(signal))
+    process.on(signal, () => child.kill(signal))
   }
-  stack.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
+}
+
+if (command === 'start') {
+  handOver('stack/dist/cli.js', ['start', ...args])
+} else if (command === 'bench') {
+  handOver('bench/dist/cli.js', args)
 } else if (command === 'test') {
   run('installing what the tests need', node, [
     join(root, 'stack/dist/cli.js'),
@@ -124,6 +126,6 @@ if (command === 'start') {
   ])
   say('all tests passed')
 } else {
-  console.error('usage: node scripts/bootstrap.mjs start|test [args]')
+  console.error('usage: node scripts/bootstrap.mjs start|test|bench [args]')
   process.exit(2)
 }
