@@ -1,6 +1,14 @@
 // `npm run bench -- [flags]`: parsed and checked in one place, every problem named.
 
-export const SCENARIOS = ['ingest', 'plain', 'ceilings', 'e2e', 'fanout'] as const
+export const SCENARIOS = [
+  'ingest',
+  'batch',
+  'plain',
+  'ceilings',
+  'e2e',
+  'newtopics',
+  'fanout',
+] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 
 export interface BenchOptions {

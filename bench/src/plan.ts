@@ -15,7 +15,8 @@ import type { ScenarioContext } from './scenarios/context.js'
 import { endToEnd } from './scenarios/end-to-end.js'
 import { fanout } from './scenarios/fanout.js'
 import { bareFanoutTarget, heraldFanoutTarget } from './scenarios/fanout-targets.js'
-import { heraldIngest, PLAIN_ID, plainDesign } from './scenarios/ingest.js'
+import { batchPublish, heraldIngest, PLAIN_ID, plainDesign } from './scenarios/ingest.js'
+import { newTopics } from './scenarios/new-topics.js'
 import { formatCount, formatMs } from './report/format.js'
 import { runningStack, startHeraldStack, type HeraldTarget } from './targets/herald-stack.js'
 import { KAFKA_VERSION } from '@herald/stack'
@@ -61,15 +62,19 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
   const wants = (name: BenchOptions['scenarios'][number]): boolean =>
     options.scenarios.includes(name)
 
-  async function step(label: string, work: () => Promise<ScenarioResult>): Promise<void> {
+  async function step(
+    label: string,
+    work: () => Promise<ScenarioResult | ScenarioResult[]>,
+  ): Promise<void> {
     progress(`bench ▸ ${label}…`)
     try {
-      const result = await work()
-      if (result.cpu !== undefined) {
-        result.serverCpuMicros = serverMicrosPerOperation(result.cpu, result.throughput)
+      for (const result of [await work()].flat()) {
+        if (result.cpu !== undefined) {
+          result.serverCpuMicros = serverMicrosPerOperation(result.cpu, result.throughput)
+        }
+        run.results.push(result)
+        progress(`bench ▸ ${result.label}: ${summaryOf(result)}`)
       }
-      run.results.push(result)
-      progress(`bench ▸ ${label}: ${summaryOf(result)}`)
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
       run.failures.push({ scenario: label, error: message.split('\n', 1)[0] ?? message })
@@ -80,6 +85,7 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
   async function everything(target: HeraldTarget, producers: number | undefined): Promise<void> {
     if (wants('ingest'))
       await step(`ingest, ${target.label}`, () => heraldIngest(context, target, producers))
+    if (wants('batch')) await step('batch publish', () => batchPublish(context, target))
     if (wants('plain')) await step('plain design', () => plainDesign(context, target))
     if (wants('ceilings')) {
       await step('ceiling: HTTP without Kafka, direct', () => httpCeilingDirect(context))
@@ -94,6 +100,7 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
         await step(`end to end @ ${formatCount(rate)}/s`, () => endToEnd(context, target, rate))
       }
     }
+    if (wants('newtopics')) await step('new topics', () => newTopics(context, target))
     if (wants('fanout')) await fanouts(target)
   }
 
@@ -197,6 +204,7 @@ const GROUP_ORDER = [
   'plain design',
   'ceiling',
   'end to end',
+  'new topics',
   'herald fan-out',
   'bare Socket.IO',
 ]

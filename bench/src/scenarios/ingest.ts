@@ -5,7 +5,7 @@
 import type { ScenarioResult } from '../result.js'
 import type { HeraldTarget } from '../targets/herald-stack.js'
 import { startBaseline } from './baseline-server.js'
-import { httpRow, runClosedLoop } from './http-load-run.js'
+import { httpRow, runClosedLoop, runHttpLoad } from './http-load-run.js'
 import type { ScenarioContext } from './context.js'
 
 export async function heraldIngest(
@@ -55,5 +55,38 @@ export async function plainDesign(
     })
   } finally {
     await server.stop()
+  }
+}
+
+/** Notifications per request of the batch scenario: the endpoint's maximum. */
+const BATCH_SIZE = 1000
+
+export async function batchPublish(
+  context: ScenarioContext,
+  target: HeraldTarget,
+): Promise<ScenarioResult> {
+  const { options } = context
+  const concurrency = 4
+  const run = await runHttpLoad(
+    {
+      origin: target.url,
+      path: '/notify/batch',
+      topic: 'bench-batch',
+      batchSize: BATCH_SIZE,
+      mode: { kind: 'closed', concurrency },
+    },
+    options,
+    target.watched(),
+  )
+  return {
+    ...httpRow(run, {
+      id: 'batch',
+      group: 'herald ingest',
+      label: 'herald batch publish',
+      subject: `POST /notify/batch, ${BATCH_SIZE.toLocaleString('en-US')} per request, nginx → ${target.label}`,
+      load: `c=${concurrency}`,
+    }),
+    unit: 'notifications/s',
+    latencyOf: 'POST of 1,000 → 200',
   }
 }
