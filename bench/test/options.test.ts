@@ -11,7 +11,15 @@ describe('parseBenchOptions', () => {
     expect(options.durationMs).toBe(10_000)
     expect(options.external).toBeUndefined()
     expect(options.producers).toEqual([2, 1, 4])
-    expect(options.scenarios).toEqual(['ingest', 'plain', 'ceilings', 'e2e', 'fanout'])
+    expect(options.scenarios).toEqual([
+      'ingest',
+      'batch',
+      'plain',
+      'ceilings',
+      'e2e',
+      'newtopics',
+      'fanout',
+    ])
     expect(options.cpuProf).toBe(false)
   })
 
