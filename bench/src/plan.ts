@@ -22,10 +22,10 @@ import { runningStack, startHeraldStack, type HeraldTarget } from './targets/her
 import { KAFKA_VERSION } from '@herald/stack'
 
 /**
- * Fan-out through nginx only up to here: nginx.conf's worker_connections (4,096 per worker, two
+ * Fan-out through nginx only up to here: nginx.conf's worker_connections (10,000 per worker, two
  * per proxied WebSocket) caps the sockets one nginx can carry; larger N connect to consumers.
  */
-const NGINX_FANOUT_LIMIT = 2000
+const NGINX_FANOUT_LIMIT = 10_000
 
 export interface BenchRunner {
   run(): Promise<BenchRun>

@@ -86,7 +86,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       'choose another with --kafka-port or HERALD_KAFKA_PORT',
     )
   }
-  const ports = await distinctFreePorts(4 + options.producers + options.consumers)
+  // Never hand out the ports asked for: they are free now only because nothing took them yet.
+  const ports = await distinctFreePorts(4 + options.producers + options.consumers, [
+    options.port,
+    options.kafkaPort,
+  ])
   const take = (): number => ports.pop() as number
   const entryPort = options.port || take()
   const kafkaPort = options.kafkaPort || take()
@@ -170,9 +174,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   }
 }
 
-/** `count` free ports, no two alike. */
-async function distinctFreePorts(count: number): Promise<number[]> {
+/** `count` free ports, no two alike, none of `reserved`. */
+async function distinctFreePorts(count: number, reserved: readonly number[]): Promise<number[]> {
   const ports = new Set<number>()
-  while (ports.size < count) ports.add(await freePort())
+  while (ports.size < count) {
+    const port = await freePort()
+    if (!reserved.includes(port)) ports.add(port)
+  }
   return [...ports]
 }

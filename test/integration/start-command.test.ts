@@ -76,9 +76,14 @@ describe('npm start (herald-stack start)', () => {
       '--kafka-port',
       String(kafkaPort),
     ])
-    await waitUntil(() => /ready in .* http:\/\/localhost:\d+/.test(run.output()), {
-      timeoutMs: 120_000,
-      what: `the ready line; output so far:\n${run.output()}`,
+    await waitUntil(
+      () => {
+        if (run.child.exitCode !== null) throw new Error(`exited early:\n${run.output()}`)
+        return /ready in .* http:\/\/localhost:\d+/.test(run.output())
+      },
+      { timeoutMs: 50_000, what: 'the ready line' },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\noutput:\n${run.output()}`)
     })
     const output = run.output()
     expect(output).toContain(`Starting Kafka 3.9.2 on 127.0.0.1:${kafkaPort}`)

@@ -140,8 +140,9 @@ export class KafkaSubscriber {
       groupId: this.#options.groupId,
       partitionAssigners: [SubscriptionAwareAssigner],
       allowAutoTopicCreation: false,
-      // The broker's minimum: a consumer that died hands its partitions over after 6 s.
-      sessionTimeout: 6_000,
+      // A consumer that died hands its partitions over after 10 s. Not less: a broker that stalls
+      // longer than the session expires every member at once when it resumes.
+      sessionTimeout: 10_000,
       // Members learn of a rebalance at their next heartbeat: keep that wait short.
       heartbeatInterval: 300,
       // Bounds how long a stop (for a new topic) waits for an idle fetch; records arrive as soon
