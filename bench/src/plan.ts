@@ -22,10 +22,11 @@ import { runningStack, startHeraldStack, type HeraldTarget } from './targets/her
 import { KAFKA_VERSION } from '@herald/stack'
 
 /**
- * Fan-out through nginx only up to here: nginx.conf's worker_connections (10,000 per worker, two
- * per proxied WebSocket) caps the sockets one nginx can carry; larger N connect to consumers.
+ * Fan-out through nginx only up to here: each proxied WebSocket holds two of a worker's
+ * connections and descriptors, and 10,000 through this machine's one nginx failed (2026-11-23);
+ * larger N connect to the consumers directly.
  */
-const NGINX_FANOUT_LIMIT = 10_000
+const NGINX_FANOUT_LIMIT = 2000
 
 export interface BenchRunner {
   run(): Promise<BenchRun>
