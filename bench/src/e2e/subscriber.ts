@@ -36,9 +36,22 @@ runChild(async () => {
   })
   const seen = new Set<number>()
   const latency = new Histogram()
-  let measureFrom = Number.POSITIVE_INFINITY
+  let measureFrom: number | undefined
   let duplicates = 0
   let primed = false
+  // The window's start reaches this process over IPC a little after the first measured sends:
+  // what arrives before it waits here and is counted once the start is known.
+  let early: { seq: number; sentAt: number; at: number }[] = []
+
+  const count = (seq: number, sentAt: number, at: number): void => {
+    if (measureFrom === undefined || sentAt < measureFrom) return
+    if (seen.has(seq)) {
+      duplicates += 1
+      return
+    }
+    seen.add(seq)
+    latency.record(at - sentAt)
+  }
 
   socket.on('notification', (notification: Notification) => {
     const at = nowMs()
@@ -47,13 +60,9 @@ runChild(async () => {
       primed = true
       tellParent({ type: 'primed' })
     }
-    if (stamp === undefined || stamp.sentAt < measureFrom) return
-    if (seen.has(stamp.seq)) {
-      duplicates += 1
-      return
-    }
-    seen.add(stamp.seq)
-    latency.record(at - stamp.sentAt)
+    if (stamp === undefined) return
+    if (measureFrom === undefined) early.push({ ...stamp, at })
+    else count(stamp.seq, stamp.sentAt, at)
   })
   // A lost subscriber would make every later figure wrong: end the scenario instead.
   socket.on('disconnect', (reason) => {
@@ -70,7 +79,11 @@ runChild(async () => {
   if (!ack.ok) throw new Error(`subscribe refused: ${JSON.stringify(ack)}`)
   tellParent({ type: 'subscribed' })
 
-  onParentMessage<{ type: 'measure'; from: number }>('measure', ({ from }) => (measureFrom = from))
+  onParentMessage<{ type: 'measure'; from: number }>('measure', ({ from }) => {
+    measureFrom = from
+    for (const { seq, sentAt, at } of early) count(seq, sentAt, at)
+    early = []
+  })
   onParentMessage('report', () => {
     const report: SubscriberReport = {
       type: 'report',
