@@ -91,9 +91,15 @@ log4j.logger.kafka.server.ControllerServer=INFO
 log4j.logger.kafka.Kafka$=INFO
 `
 
-/** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding. */
-function clusterId(): string {
-  return Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url')
+/**
+ * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding. Like Kafka's own, never
+ * one starting with "-", which the storage tool would read as an option (1 id in 64 does).
+ */
+export function clusterId(): string {
+  for (;;) {
+    const id = Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url')
+    if (!id.startsWith('-')) return id
+  }
 }
 
 const quiet = pino({ level: 'silent' })
