@@ -27,10 +27,10 @@ export interface TopicsApiDeps {
   maxHistoryLimit: number
 }
 
-export const DEFAULT_HISTORY_LIMIT = 50
+const DEFAULT_HISTORY_LIMIT = 50
 const MAX_PARTITIONS = 1000
 
-export interface TopicMessages {
+interface TopicMessages {
   topic: string
   messages: Notification[]
   next: Position
@@ -59,7 +59,7 @@ export function topicsRouter(
       const topic = topicParam(req)
       const limit = limitParam(req, deps.maxHistoryLimit)
       const since = sinceParam(req)
-      const page = await readHistory(deps.reader, deps.admin as TopicAdmin, topic, {
+      const page = await readHistory(deps.reader, deps.admin, topic, {
         limit,
         ...(since === undefined ? {} : { since }),
       })

@@ -105,7 +105,7 @@ export function clusterId(): string {
 const quiet = pino({ level: 'silent' })
 
 /** True once the broker answers a metadata request. */
-export async function kafkaAnswers(brokers: readonly string[]): Promise<boolean> {
+async function kafkaAnswers(brokers: readonly string[]): Promise<boolean> {
   const kafka = createKafkaClient(
     { brokers, clientId: 'herald-stack-probe', topicPrefix: '', requestTimeoutMs: 2000 },
     quiet,

@@ -17,7 +17,7 @@ export interface NginxOptions {
 }
 
 const NGINX_DIR = join(REPO_ROOT, 'nginx')
-export const CLIENT_DIST = join(REPO_ROOT, 'client', 'dist')
+const CLIENT_DIST = join(REPO_ROOT, 'client', 'dist')
 const COMPOSE_LISTEN = 'listen 9000;'
 
 export function nginxProcess({

@@ -26,8 +26,8 @@ interface PartitionRange {
 }
 
 export async function readHistory(
-  reader: KafkaLogReader,
-  admin: TopicAdmin,
+  reader: Pick<KafkaLogReader, 'read'>,
+  admin: Pick<TopicAdmin, 'listTopics' | 'offsets'>,
   topic: string,
   query: HistoryQuery,
 ): Promise<HistoryPage> {

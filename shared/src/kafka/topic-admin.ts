@@ -60,7 +60,12 @@ export class TopicAdmin {
     }
     let creation = this.#creating.get(topic)
     if (creation === undefined) {
-      creation = this.#createOrFind(topic, this.#options.partitions)
+      // A topic seen before only needs its partitions again; an unknown one may need creating.
+      const lookup =
+        known === undefined
+          ? this.#createOrFind(topic, this.#options.partitions)
+          : this.#refreshPartitions(topic)
+      creation = lookup
         .then(() => (this.#known.get(topic) as KnownTopic).partitions)
         .finally(() => this.#creating.delete(topic))
       this.#creating.set(topic, creation)
@@ -141,6 +146,15 @@ export class TopicAdmin {
         throw new TopicRejectedError(topic, `Kafka refused topic "${topic}"`, { cause: error })
       }
       throw new KafkaUnavailableError(`could not create topic "${topic}"`, { cause: error })
+    }
+  }
+
+  async #refreshPartitions(topic: string): Promise<void> {
+    try {
+      const partitions = await this.#awaitLeaders(kafkaTopicName(this.#options.topicPrefix, topic))
+      this.#known.set(topic, { partitions, at: Date.now() })
+    } catch (error) {
+      throw new KafkaUnavailableError(`could not look up topic "${topic}"`, { cause: error })
     }
   }
 
