@@ -74,12 +74,20 @@ installPackages()
 run('building', node, [bin('typescript', 'bin/tsc'), '-b'])
 buildClient()
 
-/** Runs a long-lived tool in this process's place: a SIGTERM sent to npm reaches it through here. */
+/** Runs a long-lived tool in this process's place and passes it the signals meant to stop it. */
 function handOver(script, args) {
   const child = spawn(node, [join(root, script), ...args], { cwd: root, stdio: 'inherit' })
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, () => child.kill(signal))
   }
+  // npm runs a script through `sh -c` and passes a SIGTERM to that shell only, which dies of it
+  // without passing it on: a parent that went away is the SIGTERM that never reached us.
+  const parent = process.ppid
+  const parentWatch = setInterval(() => {
+    if (process.ppid === parent) return
+    clearInterval(parentWatch)
+    child.kill('SIGTERM')
+  }, 200)
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
 }
 

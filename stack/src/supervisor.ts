@@ -125,7 +125,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     for (const [name, { child, spec }] of this.#processes) {
       if (child.pid !== undefined) processes[name] = { pid: child.pid, command: spec.command }
     }
-    writePids(this.#pidFile, processes)
+    try {
+      writePids(this.#pidFile, processes)
+    } catch {
+      // The record only helps a later start reap what a killed supervisor left; its folder removed
+      // under a running stack must not cut a shutdown short and leave the remaining processes up.
+    }
   }
 
   #spawn(spec: ProcessSpec): ChildProcess {

@@ -12,7 +12,8 @@ import { postNotify } from '../support/http.js'
 import { TEST_DATA_ROOT } from '../support/stack.js'
 import { waitUntil } from '../support/wait.js'
 
-const CLI = join(import.meta.dirname, '..', '..', 'stack', 'dist', 'cli.js')
+const REPO_ROOT = join(import.meta.dirname, '..', '..')
+const CLI = join(REPO_ROOT, 'stack', 'dist', 'cli.js')
 
 interface Run {
   child: ChildProcess
@@ -27,10 +28,15 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-function runStart(args: string[]): Run {
+/** The stack's CLI run directly, or `npm start` as a person (or a process manager) runs it. */
+function runStart(args: string[], { viaNpm = false } = {}): Run {
   mkdirSync(TEST_DATA_ROOT, { recursive: true })
   const dataDir = mkdtempSync(join(TEST_DATA_ROOT, 'start-'))
-  const child = spawn(process.execPath, [CLI, 'start', ...args], {
+  const [command, commandArgs] = viaNpm
+    ? ['npm', ['start', '--', ...args]]
+    : [process.execPath, [CLI, 'start', ...args]]
+  const child = spawn(command, commandArgs, {
+    cwd: REPO_ROOT,
     env: { ...process.env, HERALD_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -57,6 +63,29 @@ async function listeningServer(): Promise<{ server: Server; port: number }> {
   return { server, port: address.port }
 }
 
+async function waitForReady(run: Run): Promise<void> {
+  await waitUntil(
+    () => {
+      if (run.child.exitCode !== null) throw new Error(`exited early:\n${run.output()}`)
+      return /ready in .* http:\/\/localhost:\d+/.test(run.output())
+    },
+    { timeoutMs: 50_000, what: 'the ready line' },
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\noutput:\n${run.output()}`)
+  })
+}
+
+function recordedPids(dataDir: string): { supervisor: number; processes: number[] } {
+  const record = JSON.parse(readFileSync(join(dataDir, 'pids.json'), 'utf8')) as {
+    supervisor: number
+    processes: Record<string, { pid: number }>
+  }
+  return {
+    supervisor: record.supervisor,
+    processes: Object.values(record.processes).map((p) => p.pid),
+  }
+}
+
 async function freePortNumber(): Promise<number> {
   const { server, port } = await listeningServer()
   await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -76,15 +105,7 @@ describe('npm start (herald-stack start)', () => {
       '--kafka-port',
       String(kafkaPort),
     ])
-    await waitUntil(
-      () => {
-        if (run.child.exitCode !== null) throw new Error(`exited early:\n${run.output()}`)
-        return /ready in .* http:\/\/localhost:\d+/.test(run.output())
-      },
-      { timeoutMs: 50_000, what: 'the ready line' },
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\noutput:\n${run.output()}`)
-    })
+    await waitForReady(run)
     const output = run.output()
     expect(output).toContain(`Starting Kafka 3.9.2 on 127.0.0.1:${kafkaPort}`)
     for (const name of ['producer-1', 'producer-2', 'producer-3', 'consumer-1', 'consumer-2']) {
@@ -100,19 +121,40 @@ describe('npm start (herald-stack start)', () => {
     expect(answer.status).toBe(202)
 
     expect(output).toContain(`logs and data in ${run.dataDir}`)
-    const pids = Object.values(
-      (
-        JSON.parse(readFileSync(join(run.dataDir, 'pids.json'), 'utf8')) as {
-          processes: Record<string, { pid: number }>
-        }
-      ).processes,
-    ).map((p) => p.pid)
+    const pids = recordedPids(run.dataDir).processes
     expect(pids).toHaveLength(1 + 1 + 3 + 2 + 1)
 
     run.child.kill('SIGTERM')
     expect(await run.exited).toBe(0)
     expect(run.output()).toContain('stopped')
     for (const pid of pids) expect(isRunning(pid)).toBe(false)
+  })
+
+  it('stops everything when npm itself is sent SIGTERM (npm passes it to a shell that drops it)', async () => {
+    const [port, kafkaPort] = [await freePortNumber(), await freePortNumber()]
+    const run = runStart(
+      [
+        '--producers',
+        '1',
+        '--consumers',
+        '1',
+        '--port',
+        String(port),
+        '--kafka-port',
+        String(kafkaPort),
+      ],
+      { viaNpm: true },
+    )
+    await waitForReady(run)
+    const { supervisor, processes } = recordedPids(run.dataDir)
+    expect(isRunning(supervisor)).toBe(true)
+
+    run.child.kill('SIGTERM')
+    await run.exited
+    await waitUntil(() => [supervisor, ...processes].every((pid) => !isRunning(pid)), {
+      timeoutMs: 20_000,
+      what: 'the supervisor and every process it started to exit',
+    })
   })
 
   it('refuses a taken entry port with one clear line', async () => {
