@@ -22,7 +22,7 @@ export function consoleReporter(
       const heartbeat = setInterval(() => {
         const seconds = Math.round((Date.now() - started) / 1000)
         write(
-          `herald ▸   still ${label.toLowerCase()} (${seconds} s${detail ? `, ${detail}` : ''})`,
+          `herald ▸   still ${label.charAt(0).toLowerCase()}${label.slice(1)} (${seconds} s${detail ? `, ${detail}` : ''})`,
         )
       }, heartbeatMs)
       try {
