@@ -2,7 +2,10 @@
 // npm run bench: starts its own stacks (or uses a running one), runs every scenario for a bounded
 // time, prints one line per scenario and the table, and writes bench/results/<date>.{json,md,svg}.
 
-import { relative } from 'node:path'
+import { writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+
+import { summarizeProfiles } from './monitor/profile-summary.js'
 
 import { parseBenchOptions, USAGE, UsageError } from './options.js'
 import { DEFAULT_RESULTS_DIR } from './paths.js'
@@ -32,6 +35,11 @@ try {
   const { files, markdown } = await writeResults(run, options.outDir)
   console.log(`\n${markdown}`)
   for (const file of files) console.log(`bench ▸ wrote ${relative(process.cwd(), file)}`)
+  if (options.cpuProf) {
+    const summaryFile = join(options.outDir, 'profiles', 'summary.md')
+    writeFileSync(summaryFile, summarizeProfiles(join(options.outDir, 'profiles')))
+    console.log(`bench ▸ wrote ${relative(process.cwd(), summaryFile)}`)
+  }
   // Forked children and sockets may linger a moment; the run is over.
   process.exit(run.failures.length > 0 ? 1 : 0)
 } catch (error) {

@@ -46,6 +46,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --fanout-window W   fan-out notifications outstanding (default 4)
   --scenarios LIST    any of ${SCENARIOS.join(',')} (default all)
   --cpu-prof          CPU profiles of producers, consumers and baselines in <out>/profiles
+                      (replacing the last run's), summed up in <out>/profiles/summary.md
   --out DIR           where results go (default bench/results)`
 
 export class UsageError extends Error {

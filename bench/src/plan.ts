@@ -1,7 +1,7 @@
 // The order of a run: a stack with the first producer count runs every scenario; a stack per other
 // producer count runs ingest alone. Each scenario that fails is recorded and the run goes on.
 
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { describeMachine } from './machine.js'
@@ -41,7 +41,11 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
   const workDir = join(BENCH_DATA_ROOT, 'work')
   mkdirSync(workDir, { recursive: true })
   const profilesDir = join(options.outDir, 'profiles')
-  if (options.cpuProf) mkdirSync(profilesDir, { recursive: true })
+  if (options.cpuProf) {
+    // The summary reads every profile in the folder: only this run's may be there.
+    rmSync(profilesDir, { recursive: true, force: true })
+    mkdirSync(profilesDir, { recursive: true })
+  }
   const context: ScenarioContext = {
     options,
     profileArgs: options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profilesDir] : [],

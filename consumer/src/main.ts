@@ -22,8 +22,13 @@ const config = readConsumerConfig(process.env)
 const logger = createLogger(config.instance, config.logLevel)
 
 // ioredis reconnects by itself and queues commands meanwhile; /readyz reports when it is down.
-const redisPub = new Redis(config.redisUrl, { maxRetriesPerRequest: null })
-const redisSub = redisPub.duplicate()
+// A Kafka batch becomes one PUBLISH per record, all in one tick: auto-pipelining sends them in one
+// write (in order) instead of one system call each, the consumer's largest cost in a profile.
+const redisPub = new Redis(config.redisUrl, {
+  maxRetriesPerRequest: null,
+  enableAutoPipelining: true,
+})
+const redisSub = redisPub.duplicate({ enableAutoPipelining: false })
 for (const [role, client] of [
   ['pub', redisPub],
   ['sub', redisSub],
