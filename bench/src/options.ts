@@ -15,6 +15,8 @@ export interface BenchOptions {
   /** Measured seconds of each scenario (warm-up not included). */
   durationMs: number
   warmupMs: number
+  /** Unmeasured load on each stack it starts, before its first scenario: the broker's JIT compiles. */
+  stackWarmupMs: number
   /** An already running stack instead of starting one: its entry point and Kafka. */
   external?: { url: string; kafkaBrokers: string[] }
   /** Producers of each ingest stack; the first listed also runs every other scenario. */
@@ -129,6 +131,7 @@ export function parseBenchOptions(args: readonly string[], defaultOutDir: string
   const options: BenchOptions = {
     durationMs: durationSeconds * 1000,
     warmupMs: quick ? 500 : 2000,
+    stackWarmupMs: quick ? 5000 : 15_000,
     producers: list('--producers', [2, 1, 4], 16),
     consumers: count('--consumers', 2, 16),
     concurrency: count('--concurrency', 64, 1024),

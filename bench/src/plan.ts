@@ -17,6 +17,7 @@ import { fanout } from './scenarios/fanout.js'
 import { bareFanoutTarget, heraldFanoutTarget } from './scenarios/fanout-targets.js'
 import { batchPublish, heraldIngest, PLAIN_ID, plainDesign } from './scenarios/ingest.js'
 import { newTopics } from './scenarios/new-topics.js'
+import { warmUpStack } from './scenarios/warm-up.js'
 import { formatCount, formatMs } from './report/format.js'
 import { runningStack, startHeraldStack, type HeraldTarget } from './targets/herald-stack.js'
 import { KAFKA_VERSION } from '@herald/stack'
@@ -150,6 +151,10 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
           current = await startHeraldStack(options, producers, profilesDir)
           run.stacks.push(current.description)
           try {
+            progress(
+              `bench ▸ warming the stack up for ${options.stackWarmupMs / 1000} s (unmeasured)`,
+            )
+            await warmUpStack(context, current.url)
             if (index === 0) await everything(current, producers)
             else
               await step(`ingest, ${current.label}`, () =>

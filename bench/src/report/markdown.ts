@@ -19,7 +19,8 @@ export function markdownReport(run: BenchRun): string {
       `${machine.loadAverage.join(', ')} (a shared machine: see "others" per row).`,
     '',
     `${options.durationMs / 1000} s measured per scenario after ${options.warmupMs / 1000} s of ` +
-      `warm-up; \`${run.commandLine}\`.`,
+      `warm-up; each stack the bench starts first takes ${options.stackWarmupMs / 1000} s ` +
+      `of unmeasured load; \`${run.commandLine}\`.`,
     '',
     '| scenario | what | load | throughput | p50 ms | p90 ms | p99 ms | max ms | vs | server CPU µs per op | busiest processes (100 % = 1 core) |',
     '| --- | --- | --- | --: | --: | --: | --: | --: | --- | --: | --- |',
