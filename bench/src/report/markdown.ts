@@ -73,8 +73,9 @@ function busiest({ cpu }: ScenarioResult): string {
 function connectionsTable(results: ScenarioResult[]): string[] {
   const mib = (value: unknown): string => (typeof value === 'number' ? value.toFixed(0) : '—')
   return [
-    'Fan-out connections (server RSS from /proc: the consumers for herald, the one process for bare ' +
-      'Socket.IO; it never shrinks, so each figure is read against the peak the run before left):',
+    'Fan-out connections (server RSS from /proc — the consumers for herald, the one process for ' +
+      'bare Socket.IO — read just before the subscribers connect and once all have; the heap may ' +
+      'grow or give memory back between the two reads, so a figure moves by a few KiB per run):',
     '',
     '| scenario | connected | connect s | server RSS before → after MiB | KiB per connection |',
     '| --- | --: | --: | --: | --: |',
