@@ -6,7 +6,6 @@ import { writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 
 import { summarizeProfiles } from './monitor/profile-summary.js'
-
 import { parseBenchOptions, USAGE, UsageError } from './options.js'
 import { DEFAULT_RESULTS_DIR } from './paths.js'
 import { benchRunner } from './plan.js'
