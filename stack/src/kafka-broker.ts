@@ -25,10 +25,10 @@ export async function prepareKafkaBroker(options: KafkaBrokerOptions): Promise<P
   const dataDir = join(dir, 'data')
   mkdirSync(dataDir, { recursive: true })
   const serverProperties = join(dir, 'server.properties')
-  const log4jProperties = join(dir, 'log4j.properties')
+  const log4jProperties = join(dir, 'log4j2.properties')
   writeFileSync(serverProperties, brokerProperties(dataDir, port, controllerPort))
   writeFileSync(log4jProperties, LOG4J_PROPERTIES)
-  const jvm = ['-cp', distribution.classpath, `-Dlog4j.configuration=file:${log4jProperties}`]
+  const jvm = ['-cp', distribution.classpath, `-Dlog4j2.configurationFile=file:${log4jProperties}`]
 
   if (!existsSync(join(dataDir, 'meta.properties'))) {
     await runCommand(java, [
@@ -81,14 +81,20 @@ group.initial.rebalance.delay.ms=0
 `
 }
 
-/** Kafka logs at WARN except its start/stop milestones, which the stack's log shows. */
-const LOG4J_PROPERTIES = `log4j.rootLogger=WARN, stdout
-log4j.appender.stdout=org.apache.log4j.ConsoleAppender
-log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
-log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
-log4j.logger.kafka.server.BrokerServer=INFO
-log4j.logger.kafka.server.ControllerServer=INFO
-log4j.logger.kafka.Kafka$=INFO
+/** Kafka logs (Log4j 2) at WARN except its start/stop milestones, which the stack's log shows. */
+const LOG4J_PROPERTIES = `status = warn
+appender.stdout.type = Console
+appender.stdout.name = STDOUT
+appender.stdout.layout.type = PatternLayout
+appender.stdout.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = WARN
+rootLogger.appenderRef.stdout.ref = STDOUT
+logger.broker.name = kafka.server.BrokerServer
+logger.broker.level = INFO
+logger.controller.name = kafka.server.ControllerServer
+logger.controller.level = INFO
+logger.main.name = kafka.Kafka$
+logger.main.level = INFO
 `
 
 /**

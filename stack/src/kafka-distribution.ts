@@ -9,10 +9,10 @@ import { cacheDir, REPO_ROOT } from './paths.js'
 import type { Reporter } from './reporter.js'
 
 /**
- * 3.9 is the last Kafka line that still answers every protocol version kafkajs 2.2.4 sends (4.0
- * removed old ones, KIP-896), and it runs KRaft without ZooKeeper. See README › Kafka version.
+ * The newest Kafka line herald's Kafka client is tested against (its consumer-group protocol,
+ * KIP-848, is generally available since 4.0). See README › Kafka.
  */
-export const KAFKA_VERSION = '3.9.2'
+export const KAFKA_VERSION = '4.2.2'
 
 export interface KafkaDistribution {
   version: string

@@ -38,7 +38,7 @@ export async function produceWithKafkaTools(
     [
       '-cp',
       distribution.classpath,
-      'kafka.tools.ConsoleProducer',
+      'org.apache.kafka.tools.ConsoleProducer',
       '--bootstrap-server',
       brokers.join(','),
       '--topic',

@@ -1,6 +1,7 @@
 // The start command as a person runs it: progress, addresses, a ready line, a working entry
 // point, a clear one-line error for a taken port, and nothing left behind after SIGTERM.
 
+import { KAFKA_VERSION } from '@herald/stack'
 import type { PublishReceipt } from '@herald/shared'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
@@ -107,7 +108,7 @@ describe('npm start (herald-stack start)', () => {
     ])
     await waitForReady(run)
     const output = run.output()
-    expect(output).toContain(`Starting Kafka 3.9.2 on 127.0.0.1:${kafkaPort}`)
+    expect(output).toContain(`Starting Kafka ${KAFKA_VERSION} on 127.0.0.1:${kafkaPort}`)
     for (const name of ['producer-1', 'producer-2', 'producer-3', 'consumer-1', 'consumer-2']) {
       expect(output).toMatch(new RegExp(`${name} on http://127\\.0\\.0\\.1:\\d+`))
     }

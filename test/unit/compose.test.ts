@@ -54,7 +54,8 @@ describe('docker-compose.yml', () => {
     expect(compose.version).toBeUndefined()
   })
 
-  it('runs the Kafka version of the native stack, in KRaft mode without ZooKeeper', () => {
+  it('runs the Kafka 4 version of the native stack, in KRaft mode without ZooKeeper', () => {
+    expect(KAFKA_VERSION).toMatch(/^4\./)
     expect(services.kafka?.image).toBe(`apache/kafka:${KAFKA_VERSION}`)
     expect(services.kafka?.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller')
     expect(read('docker-compose.yml')).not.toMatch(/zookeeper/i)
