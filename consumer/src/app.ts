@@ -89,6 +89,7 @@ export function createConsumerApp({
       return json(res, 200, {
         status: 'ok',
         instance: config.instance,
+        node: process.version,
         connections: io.engine.clientsCount,
         topics: consumedTopics(),
         deadLetters: deadLetters.counts,

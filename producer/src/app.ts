@@ -75,7 +75,7 @@ export function createProducerApp({
   app
     .route('/healthz')
     .get((_req, res) => {
-      res.json({ status: 'ok', instance: config.instance })
+      res.json({ status: 'ok', instance: config.instance, node: process.version })
     })
     .all(methodNotAllowed(['GET']))
 

@@ -173,9 +173,11 @@ describe('delivery', () => {
     })
   })
 
-  it('reports every instance healthy and ready', async () => {
+  it('reports every instance healthy, on Node.js 24, and ready', async () => {
     for (const instance of stack().instances) {
-      expect((await getJson(`${instance.url}/healthz`)).status).toBe(200)
+      const health = await getJson<{ node: string }>(`${instance.url}/healthz`)
+      expect(health.status).toBe(200)
+      expect(health.body.node).toMatch(/^v24\./)
       const ready = await getJson<{ status: string }>(`${instance.url}/readyz`)
       expect(ready).toMatchObject({ status: 200, body: { status: 'ready' } })
     }
