@@ -12,7 +12,7 @@ import { topicsRouter, type TopicsApiDeps } from './topics-routes.js'
 
 export interface ProducerAppDeps {
   publisher: Pick<KafkaPublisher, 'publish' | 'connected'>
-  topics: Omit<TopicsApiDeps, 'defaultPartitions' | 'maxHistoryLimit'>
+  topics: Omit<TopicsApiDeps, 'defaultPartitions' | 'maxPartitions' | 'maxHistoryLimit'>
   config: Pick<
     ProducerConfig,
     | 'instance'
@@ -21,6 +21,7 @@ export interface ProducerAppDeps {
     | 'maxBatchBytes'
     | 'retryAfterSeconds'
     | 'topicPartitions'
+    | 'maxTopicPartitions'
     | 'maxHistoryLimit'
   >
   logger: Logger
@@ -66,6 +67,7 @@ export function createProducerApp({
       {
         ...topics,
         defaultPartitions: config.topicPartitions,
+        maxPartitions: config.maxTopicPartitions,
         maxHistoryLimit: config.maxHistoryLimit,
       },
       methodNotAllowed,

@@ -23,12 +23,13 @@ export interface TopicsApiDeps {
   reader: KafkaLogReader
   /** Partitions of a topic created without a count. */
   defaultPartitions: number
+  /** Most partitions a topic may be created with. */
+  maxPartitions: number
   /** Largest `limit` of a history request. */
   maxHistoryLimit: number
 }
 
 const DEFAULT_HISTORY_LIMIT = 50
-const MAX_PARTITIONS = 1000
 
 interface TopicMessages {
   topic: string
@@ -47,7 +48,7 @@ export function topicsRouter(
       res.json({ topics: await deps.admin.describeTopics() })
     })
     .post(express.json({ limit: 4096, strict: false, type: () => true }), async (req, res) => {
-      const { name, partitions } = parseCreateRequest(req.body, deps.defaultPartitions)
+      const { name, partitions } = parseCreateRequest(req.body, deps)
       await deps.admin.createTopic(name, partitions)
       res.status(201).json({ name, partitions })
     })
@@ -121,7 +122,7 @@ function sinceParam(req: Request): Position | undefined {
 
 function parseCreateRequest(
   body: unknown,
-  defaultPartitions: number,
+  { defaultPartitions, maxPartitions }: Pick<TopicsApiDeps, 'defaultPartitions' | 'maxPartitions'>,
 ): { name: string; partitions: number } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ApiError(
@@ -145,12 +146,12 @@ function parseCreateRequest(
   if (
     !Number.isInteger(partitions) ||
     (partitions as number) < 1 ||
-    (partitions as number) > MAX_PARTITIONS
+    (partitions as number) > maxPartitions
   ) {
     throw new ApiError(
       400,
       'invalid_partitions',
-      `partitions must be an integer from 1 to ${MAX_PARTITIONS}`,
+      `partitions must be an integer from 1 to ${maxPartitions} (HERALD_MAX_TOPIC_PARTITIONS)`,
     )
   }
   return { name: name as string, partitions: partitions as number }

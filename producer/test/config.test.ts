@@ -8,7 +8,8 @@ describe('readProducerConfig', () => {
     expect(readProducerConfig({})).toMatchObject({
       port: 8080,
       kafkaBrokers: ['127.0.0.1:9092'],
-      topicPartitions: 3,
+      topicPartitions: 1,
+      maxTopicPartitions: 16,
       publishTimeoutMs: 4000,
       maxBodyBytes: 65536,
     })
@@ -16,6 +17,12 @@ describe('readProducerConfig', () => {
 
   it('keeps the publish timeout inside the 5 s the contract promises', () => {
     expect(() => readProducerConfig({ HERALD_PUBLISH_TIMEOUT_MS: '6000' })).toThrow(ConfigError)
+  })
+
+  it('refuses a default partition count above the cap', () => {
+    expect(() =>
+      readProducerConfig({ HERALD_TOPIC_PARTITIONS: '32', HERALD_MAX_TOPIC_PARTITIONS: '16' }),
+    ).toThrow(/HERALD_TOPIC_PARTITIONS \(32\) exceeds HERALD_MAX_TOPIC_PARTITIONS \(16\)/)
   })
 
   it('lists every bad variable in one error', () => {

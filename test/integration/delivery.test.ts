@@ -4,7 +4,7 @@ import type { PublishReceipt } from '@herald/shared'
 import { createTopicWithKafkaTools, produceWithKafkaTools } from '@herald/stack'
 import { describe, expect, it } from 'vitest'
 
-import { getJson, postNotify } from '../support/http.js'
+import { createTopic, getJson, postNotify } from '../support/http.js'
 import {
   connectSubscriber,
   subscribe,
@@ -70,8 +70,24 @@ describe('delivery', () => {
     }
   })
 
+  it('brings unkeyed notifications one publisher posts one after another to a new topic in that order', async () => {
+    const topic = uniqueTopic('unkeyed-order')
+    const sockets = await subscribersEverywhere(topic)
+    const sent: number[] = []
+    for (let i = 0; i < 500; i++) {
+      const answer = await postNotify(stack().url, { topic, message: i })
+      expect(answer.status).toBe(202)
+      sent.push(i)
+    }
+    for (const socket of sockets) {
+      const received = await waitForMessages(socket, topic, sent.length)
+      expect(received.map((n) => n.message)).toEqual(sent)
+    }
+  })
+
   it('delivers unkeyed records over several partitions once each, in offset order per partition', async () => {
     const topic = uniqueTopic('unkeyed')
+    await createTopic(stack().url, topic, 3)
     const [socket] = (await subscribersEverywhere(topic)) as [Subscriber]
     const receipts = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>

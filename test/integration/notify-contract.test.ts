@@ -4,7 +4,7 @@ import type { ErrorBody, NotifyBatchAnswer, PublishReceipt } from '@herald/share
 import { consumeWithKafkaTools } from '@herald/stack'
 import { describe, expect, it } from 'vitest'
 
-import { getJson, postNotify } from '../support/http.js'
+import { createTopic, getJson, postNotify } from '../support/http.js'
 import { useTestStack } from '../support/stack.js'
 import { uniqueTopic } from '../support/topics.js'
 
@@ -53,8 +53,9 @@ describe('POST /notify', () => {
     })
   })
 
-  it('creates a new topic with more than one partition, spreading unkeyed records', async () => {
+  it('spreads unkeyed records over the partitions of a topic created with several', async () => {
     const topic = uniqueTopic('partitions')
+    await createTopic(stack().url, topic, 3)
     const partitions = new Set<number>()
     for (let i = 0; i < 12; i++) {
       const answer = await postNotify<PublishReceipt>(stack().url, { topic, message: i })

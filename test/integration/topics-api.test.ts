@@ -46,13 +46,13 @@ describe('topics', () => {
     expectError(await postJson('/topics', { name }), 409, 'topic_exists')
   })
 
-  it('lists topics created by POST /notify with the default partition count', async () => {
+  it('lists topics created by POST /notify with one partition, the default that keeps them in order', async () => {
     const topic = uniqueTopic('by-notify')
     await post(topic, 1)
     const list = await getJson<{ topics: { name: string; partitions: number }[] }>(
       `${stack().url}/topics`,
     )
-    expect(list.body.topics).toContainEqual({ name: topic, partitions: 3 })
+    expect(list.body.topics).toContainEqual({ name: topic, partitions: 1 })
   })
 
   it.each<[string, unknown, number, string]>([
@@ -60,6 +60,7 @@ describe('topics', () => {
     ['no name', { partitions: 2 }, 400, 'invalid_topic'],
     ['zero partitions', { name: 'x-zero', partitions: 0 }, 400, 'invalid_partitions'],
     ['a fractional count', { name: 'x-frac', partitions: 1.5 }, 400, 'invalid_partitions'],
+    ['more partitions than the cap', { name: 'x-many', partitions: 17 }, 400, 'invalid_partitions'],
     ['an unknown field', { name: 'x-extra', replicas: 3 }, 400, 'invalid_body'],
     ['an array', ['x'], 400, 'invalid_body'],
   ])('refuses to create a topic with %s', async (_case, body, status, code) => {

@@ -53,3 +53,19 @@ export async function postAccepted(
   }
   return answer.body as PublishReceipt
 }
+
+/** POST /topics that must succeed: a topic with more partitions than the default of one. */
+export async function createTopic(
+  baseUrl: string,
+  name: string,
+  partitions: number,
+): Promise<void> {
+  const answer = await getJson(`${baseUrl}/topics`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, partitions }),
+  })
+  if (answer.status !== 201) {
+    throw new Error(`POST /topics answered ${answer.status}: ${JSON.stringify(answer.body)}`)
+  }
+}
