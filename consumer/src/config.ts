@@ -15,7 +15,7 @@ export interface ConsumerConfig {
   topicPrefix: string
   /** The one consumer group every consumer instance joins. */
   groupId: string
-  /** How often to look for new topics (kafkajs does not notice them by itself). */
+  /** How often to look for topics no producer announced (created by other Kafka clients). */
   topicRefreshMs: number
   redisUrl: string
   /** How many topics and patterns one socket may watch at once. */
@@ -36,7 +36,7 @@ export function readConsumerConfig(env: Env): Readonly<ConsumerConfig> {
     logLevel: read.string('LOG_LEVEL', 'info'),
     ...readKafkaEnv(read),
     groupId: read.string('HERALD_CONSUMER_GROUP', 'herald-consumers'),
-    topicRefreshMs: read.int('HERALD_TOPIC_REFRESH_MS', 250, { min: 50, max: 600_000 }),
+    topicRefreshMs: read.int('HERALD_TOPIC_REFRESH_MS', 5000, { min: 50, max: 600_000 }),
     redisUrl: read.string('REDIS_URL', 'redis://127.0.0.1:6379'),
     maxTopicsPerSocket: read.int('HERALD_MAX_TOPICS_PER_SOCKET', 100, { min: 1, max: 10_000 }),
     maxRecordBytes: read.int('HERALD_MAX_RECORD_BYTES', 256 * 1024, {

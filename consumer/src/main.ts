@@ -9,6 +9,7 @@ import {
   KafkaSubscriber,
   TopicAdmin,
 } from '@herald/shared/kafka'
+import { decodeTopicAnnouncement, topicAnnouncementChannel } from '@herald/shared'
 import { createLogger, onShutdownSignal } from '@herald/shared/service'
 import { Redis } from 'ioredis'
 import { randomUUID } from 'node:crypto'
@@ -30,9 +31,12 @@ const redisPub = new Redis(config.redisUrl, {
   enableAutoPipelining: true,
 })
 const redisSub = redisPub.duplicate({ enableAutoPipelining: false })
+// Producers announce the topics they create here; the adapter's subscriber stays its own.
+const redisAnnouncements = redisPub.duplicate({ enableAutoPipelining: false })
 for (const [role, client] of [
   ['pub', redisPub],
   ['sub', redisSub],
+  ['announcements', redisAnnouncements],
 ] as const) {
   client.on('error', (error: Error) => logger.warn({ err: error, role }, 'redis error'))
 }
@@ -102,6 +106,17 @@ const subscriber = new KafkaSubscriber(
   logger,
 )
 
+const announcementChannel = topicAnnouncementChannel(config.topicPrefix)
+redisAnnouncements.on('message', (channel: string, message: string) => {
+  if (channel === announcementChannel && decodeTopicAnnouncement(message) !== undefined) {
+    subscriber.refreshNow()
+  }
+})
+// ioredis subscribes again by itself after a reconnect.
+void redisAnnouncements.subscribe(announcementChannel).catch((error: unknown) => {
+  logger.warn({ err: error }, 'could not hear topic announcements; new topics found by listing')
+})
+
 onShutdownSignal(
   async () => {
     draining = true
@@ -112,7 +127,7 @@ onShutdownSignal(
     await admin.disconnect()
     // Disconnected sockets reconnect through nginx to another instance.
     await io.close()
-    await Promise.all([redisPub.quit(), redisSub.quit()])
+    await Promise.all([redisPub.quit(), redisSub.quit(), redisAnnouncements.quit()])
   },
   { logger, timeoutMs: config.shutdownTimeoutMs },
 )

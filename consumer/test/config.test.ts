@@ -9,7 +9,7 @@ describe('readConsumerConfig', () => {
       kafkaBrokers: ['127.0.0.1:9092'],
       redisUrl: 'redis://127.0.0.1:6379',
       groupId: 'herald-consumers',
-      topicRefreshMs: 250,
+      topicRefreshMs: 5000,
     })
   })
 

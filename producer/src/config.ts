@@ -12,7 +12,12 @@ export interface ProducerConfig {
   logLevel: string
   kafkaBrokers: string[]
   topicPrefix: string
+  /** Where consumers hear of the topics this producer creates. */
+  redisUrl: string
+  /** Partitions of a topic created on first use or without a count: 1 keeps a topic in order. */
   topicPartitions: number
+  /** Most partitions POST /topics may ask for: every partition costs the broker and the consumers. */
+  maxTopicPartitions: number
   topicReplicationFactor: number
   /** Longest wait for Kafka's acknowledgement before answering 503. */
   publishTimeoutMs: number
@@ -38,7 +43,9 @@ export function readProducerConfig(env: Env): Readonly<ProducerConfig> {
     port: read.int('PORT', 8080, { min: 0, max: 65535 }),
     logLevel: read.string('LOG_LEVEL', 'info'),
     ...readKafkaEnv(read),
-    topicPartitions: read.int('HERALD_TOPIC_PARTITIONS', 3, { min: 1, max: 10_000 }),
+    redisUrl: read.string('REDIS_URL', 'redis://127.0.0.1:6379'),
+    topicPartitions: read.int('HERALD_TOPIC_PARTITIONS', 1, { min: 1, max: 1000 }),
+    maxTopicPartitions: read.int('HERALD_MAX_TOPIC_PARTITIONS', 16, { min: 1, max: 1000 }),
     topicReplicationFactor: read.int('HERALD_TOPIC_REPLICATION_FACTOR', -1, { min: -1, max: 32 }),
     // The contract promises an answer within 5 s; leave room for HTTP on both sides.
     publishTimeoutMs: read.int('HERALD_PUBLISH_TIMEOUT_MS', 4000, { min: 100, max: 4900 }),
@@ -55,6 +62,12 @@ export function readProducerConfig(env: Env): Readonly<ProducerConfig> {
     publishLingerMs: read.int('HERALD_PUBLISH_LINGER_MS', 1, { min: 0, max: 100 }),
     maxHistoryLimit: read.int('HERALD_HISTORY_MAX_LIMIT', 1000, { min: 1, max: 100_000 }),
     shutdownTimeoutMs: read.int('HERALD_SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),
+  }
+  if (!/^rediss?:\/\//.test(config.redisUrl)) read.problem('REDIS_URL: expected redis://host:port')
+  if (config.topicPartitions > config.maxTopicPartitions) {
+    read.problem(
+      `HERALD_TOPIC_PARTITIONS (${config.topicPartitions}) exceeds HERALD_MAX_TOPIC_PARTITIONS (${config.maxTopicPartitions})`,
+    )
   }
   return read.finish(config)
 }

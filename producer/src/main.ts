@@ -7,6 +7,7 @@ import { once } from 'node:events'
 
 import { createProducerApp } from './app.js'
 import { readProducerConfig } from './config.js'
+import { createTopicAnnouncer } from './topic-announcer.js'
 
 const config = readProducerConfig(process.env)
 const logger = createLogger(config.instance, config.logLevel)
@@ -20,12 +21,14 @@ const kafka = createKafkaClient(
   },
   logger,
 )
+const announcer = createTopicAnnouncer(config.redisUrl, config.topicPrefix, logger)
 const admin = new TopicAdmin(
   kafka,
   {
     topicPrefix: config.topicPrefix,
     partitions: config.topicPartitions,
     replicationFactor: config.topicReplicationFactor,
+    onCreated: (topics) => announcer.announce(topics),
   },
   logger,
 )
@@ -85,6 +88,7 @@ onShutdownSignal(
     await reader.stop()
     await admin.disconnect()
     await publisher.disconnect()
+    await announcer.close()
   },
   { logger, timeoutMs: config.shutdownTimeoutMs },
 )

@@ -1,7 +1,8 @@
 // Consumes every herald topic once per process, as one member of a consumer group shared by all
 // consumer instances. kafkajs resolves a subscription only when it starts, so a watcher lists the
-// topics every `refreshIntervalMs` and re-subscribes when the set changed: a topic created after
-// start-up is delivered from its first record.
+// topics — at once when told of a new one (refreshNow), and every `refreshIntervalMs` for topics
+// nobody announced — and re-subscribes when the set changed: a topic created after start-up is
+// delivered from its first record.
 
 import type { Consumer, ConsumerRunConfig, EachBatchPayload, KafkaMessage } from 'kafkajs'
 import type { Logger } from 'pino'
@@ -24,7 +25,7 @@ export interface ConsumedRecord {
 export interface SubscriberOptions {
   groupId: string
   topicPrefix: string
-  /** How often to look for topics created or deleted since the last look. */
+  /** How often to look for topics created or deleted since the last look, unannounced. */
   refreshIntervalMs: number
   /**
    * Called once per record, in offset order per partition; its offset is committed after it
@@ -47,6 +48,8 @@ export class KafkaSubscriber {
   #joined = false
   #refreshTimer: NodeJS.Timeout | undefined
   #refreshing: Promise<void> = Promise.resolve()
+  /** A look was asked for while one ran (or before start): make another right after it. */
+  #refreshRequested = false
   #stopped = false
 
   constructor(kafka: KafkaClient, admin: TopicAdmin, options: SubscriberOptions, logger: Logger) {
@@ -82,14 +85,33 @@ export class KafkaSubscriber {
     this.#consumer = undefined
   }
 
+  /**
+   * Looks for new topics now instead of at the next interval (a producer announced some). Calls
+   * while a look runs fold into one more look after it.
+   */
+  refreshNow(): void {
+    if (this.#stopped) return
+    if (this.#refreshTimer === undefined) {
+      this.#refreshRequested = true
+      return
+    }
+    clearTimeout(this.#refreshTimer)
+    this.#runRefresh()
+  }
+
   #scheduleRefresh(): void {
-    this.#refreshTimer = setTimeout(() => {
-      this.#refreshing = this.#refresh()
-        .catch((error: unknown) => this.#logger.warn({ err: error }, 'could not refresh topics'))
-        .finally(() => {
-          if (!this.#stopped) this.#scheduleRefresh()
-        })
-    }, this.#options.refreshIntervalMs)
+    const delay = this.#refreshRequested ? 0 : this.#options.refreshIntervalMs
+    this.#refreshRequested = false
+    this.#refreshTimer = setTimeout(() => this.#runRefresh(), delay)
+  }
+
+  #runRefresh(): void {
+    this.#refreshTimer = undefined
+    this.#refreshing = this.#refresh()
+      .catch((error: unknown) => this.#logger.warn({ err: error }, 'could not refresh topics'))
+      .finally(() => {
+        if (!this.#stopped) this.#scheduleRefresh()
+      })
   }
 
   async #listTopics(): Promise<string[]> {

@@ -6,6 +6,7 @@ import type { Logger } from 'pino'
 
 import { heraldTopicName, kafkaTopicName, type KafkaClient } from './client.js'
 import { KafkaUnavailableError, TopicExistsError, TopicRejectedError } from './errors.js'
+import { TopicCreationQueue, type CreationOutcome } from './topic-creation-queue.js'
 
 export interface TopicAdminOptions {
   topicPrefix: string
@@ -13,6 +14,8 @@ export interface TopicAdminOptions {
   partitions: number
   /** Replicas of a topic herald creates; -1 takes the broker's `default.replication.factor`. */
   replicationFactor: number
+  /** Told the topics each creation request made (or found made), so consumers can learn of them. */
+  onCreated?: (topics: readonly string[]) => void
 }
 
 export interface PartitionOffsets {
@@ -40,6 +43,9 @@ export class TopicAdmin {
   readonly #logger: Logger
   readonly #known = new Map<string, KnownTopic>()
   readonly #creating = new Map<string, Promise<readonly PartitionMetadata[]>>()
+  readonly #creations = new TopicCreationQueue({
+    create: (topics) => this.#createMany(topics),
+  })
   #connection: Promise<void> | undefined
 
   constructor(kafka: KafkaClient, options: TopicAdminOptions, logger: Logger) {
@@ -62,9 +68,7 @@ export class TopicAdmin {
     if (creation === undefined) {
       // A topic seen before only needs its partitions again; an unknown one may need creating.
       const lookup =
-        known === undefined
-          ? this.#createOrFind(topic, this.#options.partitions)
-          : this.#refreshPartitions(topic)
+        known === undefined ? this.#creations.ensure(topic) : this.#refreshPartitions(topic)
       creation = lookup
         .then(() => (this.#known.get(topic) as KnownTopic).partitions)
         .finally(() => this.#creating.delete(topic))
@@ -137,7 +141,10 @@ export class TopicAdmin {
         }),
       )
       const metadata = await this.#awaitLeaders(kafkaTopicName(topicPrefix, topic))
-      if (created) this.#logger.info({ topic, partitions }, 'created topic')
+      if (created) {
+        this.#logger.info({ topic, partitions }, 'created topic')
+        this.#options.onCreated?.([topic])
+      }
       this.#known.set(topic, { partitions: metadata, at: Date.now() })
       return created
     } catch (error) {
@@ -147,6 +154,65 @@ export class TopicAdmin {
       }
       throw new KafkaUnavailableError(`could not create topic "${topic}"`, { cause: error })
     }
+  }
+
+  /**
+   * Creates topics with herald's partition count in one request and waits for all their leaders
+   * in one metadata poll; a topic that already existed counts as there.
+   */
+  async #createMany(topics: readonly string[]): Promise<Map<string, CreationOutcome>> {
+    const { topicPrefix, partitions, replicationFactor } = this.#options
+    const refused = new Map<string, Error>()
+    try {
+      await this.#withConnection(() =>
+        this.#admin.createTopics({
+          topics: topics.map((topic) => ({
+            topic: kafkaTopicName(topicPrefix, topic),
+            numPartitions: partitions,
+            replicationFactor,
+          })),
+          waitForLeaders: false,
+        }),
+      )
+    } catch (error) {
+      const perTopic = topicErrors(error)
+      if (perTopic === undefined) {
+        const failure = new KafkaUnavailableError('could not create topics', { cause: error })
+        return new Map(topics.map((topic) => [topic, { ok: false, error: failure }]))
+      }
+      for (const [kafkaTopic, type] of perTopic) {
+        const topic = kafkaTopic.slice(topicPrefix.length)
+        if (type === 'INVALID_TOPIC_EXCEPTION' || type === 'INVALID_PARTITIONS') {
+          refused.set(topic, new TopicRejectedError(topic, `Kafka refused topic "${topic}"`))
+        } else if (type !== 'TOPIC_ALREADY_EXISTS') {
+          refused.set(
+            topic,
+            new KafkaUnavailableError(`could not create topic "${topic}": ${type}`),
+          )
+        }
+      }
+    }
+    const outcomes = new Map<string, CreationOutcome>()
+    for (const [topic, error] of refused) outcomes.set(topic, { ok: false, error })
+    const present = topics.filter((topic) => !refused.has(topic))
+    if (present.length === 0) return outcomes
+    try {
+      const metadata = await this.#awaitLeadersOf(
+        present.map((topic) => kafkaTopicName(topicPrefix, topic)),
+      )
+      const at = Date.now()
+      for (const topic of present) {
+        const partitionMetadata = metadata.get(kafkaTopicName(topicPrefix, topic)) ?? []
+        this.#known.set(topic, { partitions: partitionMetadata, at })
+        outcomes.set(topic, { ok: true, created: true })
+      }
+      this.#logger.info({ topics: present.length, partitions }, 'created or found topics')
+      this.#options.onCreated?.(present)
+    } catch (error) {
+      const failure = new KafkaUnavailableError('new topics have no leader yet', { cause: error })
+      for (const topic of present) outcomes.set(topic, { ok: false, error: failure })
+    }
+    return outcomes
   }
 
   async #refreshPartitions(topic: string): Promise<void> {
@@ -160,14 +226,22 @@ export class TopicAdmin {
 
   /** Resolves with a topic's partitions once every one has a leader to take records. */
   async #awaitLeaders(kafkaTopic: string): Promise<PartitionMetadata[]> {
+    return (await this.#awaitLeadersOf([kafkaTopic])).get(kafkaTopic) as PartitionMetadata[]
+  }
+
+  /** Each topic's partitions, once every partition of every one has a leader. */
+  async #awaitLeadersOf(kafkaTopics: readonly string[]): Promise<Map<string, PartitionMetadata[]>> {
     for (let attempt = 0; attempt < 100; attempt++) {
       try {
         const { topics } = await this.#withConnection(() =>
-          this.#admin.fetchTopicMetadata({ topics: [kafkaTopic] }),
+          this.#admin.fetchTopicMetadata({ topics: [...kafkaTopics] }),
         )
-        const partitions = topics[0]?.partitions ?? []
-        if (partitions.length > 0 && partitions.every((partition) => partition.leader >= 0)) {
-          return partitions
+        const led = topics.filter(
+          ({ partitions }) =>
+            partitions.length > 0 && partitions.every((partition) => partition.leader >= 0),
+        )
+        if (led.length === kafkaTopics.length) {
+          return new Map(led.map(({ name, partitions }) => [name, partitions]))
         }
       } catch (error) {
         const types = kafkaErrorTypes(error)
@@ -176,7 +250,7 @@ export class TopicAdmin {
       }
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
-    throw new KafkaUnavailableError(`topic "${kafkaTopic}" has no leader yet`)
+    throw new KafkaUnavailableError(`topics ${kafkaTopics.join(', ')} have no leader yet`)
   }
 
   /**
@@ -195,6 +269,18 @@ export class TopicAdmin {
       throw error
     }
   }
+}
+
+/** Kafka topic → error type of a kafkajs CreateTopics failure; undefined when it was no answer. */
+function topicErrors(error: unknown): Map<string, string> | undefined {
+  const { errors } = (error ?? {}) as { errors?: unknown }
+  if (!Array.isArray(errors)) return undefined
+  const perTopic = new Map<string, string>()
+  for (const entry of errors as { topic?: unknown; type?: unknown }[]) {
+    if (typeof entry.topic !== 'string' || typeof entry.type !== 'string') return undefined
+    perTopic.set(entry.topic, entry.type)
+  }
+  return perTopic
 }
 
 /** The protocol error types in a kafkajs error, including those of an aggregate error. */
