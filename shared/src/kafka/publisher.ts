@@ -3,9 +3,9 @@
 //
 // Concurrent publishes are coalesced: records wait at most `lingerMs` (or until a send slot is
 // free) and go out together in one produce request, one record batch per partition. herald picks
-// each record's partition itself — with the murmur2 hashing Java clients use, so the same key
-// always lands on the same partition — which lets it tell every record its own offset: the
-// partition's base offset plus the record's place in that partition's batch.
+// each record's partition itself (partitioner.ts: the murmur2 rule of Java clients, so a key
+// stays on its partition whatever client herald uses) — which lets it tell every record its own
+// offset: the partition's base offset plus the record's place in that partition's batch.
 
 import kafkajs from 'kafkajs'
 import type { Message, PartitionMetadata, Producer, TopicMessages } from 'kafkajs'
@@ -14,6 +14,7 @@ import type { Logger } from 'pino'
 import type { PublishReceipt } from '../notification.js'
 import { kafkaTopicName, type KafkaClient } from './client.js'
 import { KafkaUnavailableError } from './errors.js'
+import { partitionForKey, RoundRobinPartitions } from './partitioner.js'
 import type { TopicAdmin } from './topic-admin.js'
 
 const { Partitioners } = kafkajs
@@ -65,7 +66,7 @@ export class KafkaPublisher {
   readonly #admin: TopicAdmin
   readonly #options: Required<PublisherOptions>
   readonly #logger: Logger
-  readonly #partitioner = Partitioners.DefaultPartitioner()
+  readonly #unkeyed = new RoundRobinPartitions()
   #queue: Pending[] = []
   #flushTimer: NodeJS.Timeout | undefined
   #inFlight = 0
@@ -154,11 +155,9 @@ export class KafkaPublisher {
   }
 
   #partitionOf(record: OutgoingRecord, partitions: readonly PartitionMetadata[]): number {
-    return this.#partitioner({
-      topic: record.topic,
-      partitionMetadata: [...partitions],
-      message: { key: record.key ?? null, value: null },
-    })
+    return record.key === undefined
+      ? this.#unkeyed.next(record.topic, partitions.length)
+      : partitionForKey(record.key, partitions.length)
   }
 
   /** Sends what waits, as one produce request, if a send slot is free. */
