@@ -6,7 +6,7 @@ export const SCENARIOS = [
   'plain',
   'ceilings',
   'e2e',
-  'newtopics',
+  'topics',
   'fanout',
 ] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
@@ -30,6 +30,10 @@ export interface BenchOptions {
   fanout: number[]
   /** Fan-out notifications outstanding at once. */
   fanoutWindow: number
+  /** New topics per second of the topics scenario's churn steps. */
+  topicRates: number[]
+  /** Topics existing in the topics scenario's scale steps. */
+  topicCounts: number[]
   scenarios: ScenarioName[]
   cpuProf: boolean
   outDir: string
@@ -46,6 +50,9 @@ export const USAGE = `usage: npm run bench -- [flags]
   --rates LIST        end-to-end notifications per second (default 100,1000,5000)
   --fanout LIST       fan-out subscribers (default 1000,10000)
   --fanout-window W   fan-out notifications outstanding (default 4)
+  --topic-rates LIST  new topics per second while a topic streams (default 2,10,20)
+  --topic-counts LIST topics existing for the idle and streaming figures (default 1000,5000;
+                      200 with --quick)
   --scenarios LIST    any of ${SCENARIOS.join(',')} (default all)
   --cpu-prof          CPU profiles of producers, consumers and baselines in <out>/profiles
                       (replacing the last run's), summed up in <out>/profiles/summary.md
@@ -77,6 +84,8 @@ export function parseBenchOptions(args: readonly string[], defaultOutDir: string
     '--rates',
     '--fanout',
     '--fanout-window',
+    '--topic-rates',
+    '--topic-counts',
     '--scenarios',
     '--out',
   ]
@@ -138,6 +147,8 @@ export function parseBenchOptions(args: readonly string[], defaultOutDir: string
     rates: list('--rates', [100, 1000, 5000], 50_000),
     fanout: list('--fanout', [1000, 10_000], 20_000),
     fanoutWindow: count('--fanout-window', 4, 64),
+    topicRates: list('--topic-rates', [2, 10, 20], 200),
+    topicCounts: list('--topic-counts', quick ? [200] : [1000, 5000], 20_000),
     scenarios,
     cpuProf: flags.has('--cpu-prof'),
     outDir: values.get('--out') ?? defaultOutDir,

@@ -16,7 +16,7 @@ import { endToEnd } from './scenarios/end-to-end.js'
 import { fanout } from './scenarios/fanout.js'
 import { bareFanoutTarget, heraldFanoutTarget } from './scenarios/fanout-targets.js'
 import { batchPublish, heraldIngest, PLAIN_ID, plainDesign } from './scenarios/ingest.js'
-import { newTopics } from './scenarios/new-topics.js'
+import { topicsScenario } from './scenarios/topics.js'
 import { warmUpStack } from './scenarios/warm-up.js'
 import { formatCount, formatMs } from './report/format.js'
 import { runningStack, startHeraldStack, type HeraldTarget } from './targets/herald-stack.js'
@@ -106,7 +106,7 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
         await step(`end to end @ ${formatCount(rate)}/s`, () => endToEnd(context, target, rate))
       }
     }
-    if (wants('newtopics')) await step('new topics', () => newTopics(context, target))
+    if (wants('topics')) await step('topics', () => topicsScenario(context, target))
     if (wants('fanout')) await fanouts(target)
   }
 
@@ -214,7 +214,7 @@ const GROUP_ORDER = [
   'plain design',
   'ceiling',
   'end to end',
-  'new topics',
+  'topics',
   'herald fan-out',
   'bare Socket.IO',
 ]

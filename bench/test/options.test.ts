@@ -17,15 +17,18 @@ describe('parseBenchOptions', () => {
       'plain',
       'ceilings',
       'e2e',
-      'newtopics',
+      'topics',
       'fanout',
     ])
     expect(options.cpuProf).toBe(false)
+    expect(options.topicRates).toEqual([2, 10, 20])
+    expect(options.topicCounts).toEqual([1000, 5000])
   })
 
   it('shortens everything with --quick, unless a duration is given', () => {
     expect(parse('--quick').durationMs).toBe(3000)
     expect(parse('--quick', '--duration', '5').durationMs).toBe(5000)
+    expect(parse('--quick').topicCounts).toEqual([200])
   })
 
   it('uses a running stack given both its entry point and its Kafka', () => {
