@@ -36,6 +36,8 @@ interface KnownTopic {
 }
 
 const PARTITIONS_TTL_MS = 60_000
+/** Longest wait for a new topic's leaders: within the 4 s a publish may take. */
+const LEADERS_WAIT_MS = 3000
 
 export class TopicAdmin {
   readonly #admin: Admin
@@ -229,9 +231,15 @@ export class TopicAdmin {
     return (await this.#awaitLeadersOf([kafkaTopic])).get(kafkaTopic) as PartitionMetadata[]
   }
 
-  /** Each topic's partitions, once every partition of every one has a leader. */
+  /**
+   * Each topic's partitions, once every partition of every one has a leader. A topic just created
+   * is unknown or leaderless for a moment (KRaft publishes it asynchronously), and a request may
+   * meet a connection another one just dropped: both are retried until LEADERS_WAIT_MS is over.
+   */
   async #awaitLeadersOf(kafkaTopics: readonly string[]): Promise<Map<string, PartitionMetadata[]>> {
-    for (let attempt = 0; attempt < 100; attempt++) {
+    const deadline = Date.now() + LEADERS_WAIT_MS
+    let lastError: unknown
+    while (Date.now() < deadline) {
       try {
         const { topics } = await this.#withConnection(() =>
           this.#admin.fetchTopicMetadata({ topics: [...kafkaTopics] }),
@@ -244,13 +252,13 @@ export class TopicAdmin {
           return new Map(led.map(({ name, partitions }) => [name, partitions]))
         }
       } catch (error) {
-        const types = kafkaErrorTypes(error)
-        const settling = ['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']
-        if (!types.some((type) => settling.includes(type))) throw error
+        lastError = error
       }
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
-    throw new KafkaUnavailableError(`topics ${kafkaTopics.join(', ')} have no leader yet`)
+    throw new KafkaUnavailableError(`topics ${kafkaTopics.join(', ')} have no leader yet`, {
+      cause: lastError,
+    })
   }
 
   /**
@@ -283,10 +291,14 @@ function topicErrors(error: unknown): Map<string, string> | undefined {
   return perTopic
 }
 
-/** The protocol error types in a kafkajs error, including those of an aggregate error. */
+/** The protocol error types in a kafkajs error, those of an aggregate's errors and its causes too. */
 function kafkaErrorTypes(error: unknown): string[] {
   if (typeof error !== 'object' || error === null) return []
-  const { type, errors } = error as { type?: unknown; errors?: unknown }
-  const nested = Array.isArray(errors) ? errors.flatMap(kafkaErrorTypes) : []
+  const { type, errors, cause } = error as { type?: unknown; errors?: unknown; cause?: unknown }
+  // kafkajs's own retrier gives up on a topic still settling with a wrapper whose cause says why.
+  const nested = [
+    ...(Array.isArray(errors) ? errors.flatMap(kafkaErrorTypes) : []),
+    ...kafkaErrorTypes(cause),
+  ]
   return typeof type === 'string' ? [type, ...nested] : nested
 }
