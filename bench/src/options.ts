@@ -32,7 +32,9 @@ export interface BenchOptions {
   fanoutWindow: number
   /** New topics per second of the topics scenario's churn steps. */
   topicRates: number[]
-  /** Topics existing in the topics scenario's scale steps. */
+  /** How long each churn step makes new topics. */
+  churnMs: number
+  /** Topics existing in the topics scenario's scale steps, ascending. */
   topicCounts: number[]
   scenarios: ScenarioName[]
   cpuProf: boolean
@@ -50,9 +52,10 @@ export const USAGE = `usage: npm run bench -- [flags]
   --rates LIST        end-to-end notifications per second (default 100,1000,5000)
   --fanout LIST       fan-out subscribers (default 1000,10000)
   --fanout-window W   fan-out notifications outstanding (default 4)
-  --topic-rates LIST  new topics per second while a topic streams (default 2,10,20)
-  --topic-counts LIST topics existing for the idle and streaming figures (default 1000,5000;
-                      200 with --quick)
+  --topic-rates LIST  new topics per second while a topic streams at 50/s (default 2,10,20)
+  --churn-seconds S   how long each of those rates runs (default 20; 5 with --quick)
+  --topic-counts LIST topics existing for idle CPU, RSS, a stream, a consumer's SIGTERM and
+                      restart (default 1000,5000; 100,300 with --quick)
   --scenarios LIST    any of ${SCENARIOS.join(',')} (default all)
   --cpu-prof          CPU profiles of producers, consumers and baselines in <out>/profiles
                       (replacing the last run's), summed up in <out>/profiles/summary.md
@@ -85,6 +88,7 @@ export function parseBenchOptions(args: readonly string[], defaultOutDir: string
     '--fanout',
     '--fanout-window',
     '--topic-rates',
+    '--churn-seconds',
     '--topic-counts',
     '--scenarios',
     '--out',
@@ -114,7 +118,9 @@ export function parseBenchOptions(args: readonly string[], defaultOutDir: string
   const durationSeconds = count('--duration', quick ? 3 : 10, 600)
   const scenarios = (values.get('--scenarios')?.split(',') ?? [...SCENARIOS]) as ScenarioName[]
   for (const name of scenarios) {
-    if (!SCENARIOS.includes(name)) problems.push(`--scenarios: unknown scenario ${name}`)
+    if ((name as string) === 'newtopics') {
+      problems.push('--scenarios: newtopics is now part of topics (its churn steps)')
+    } else if (!SCENARIOS.includes(name)) problems.push(`--scenarios: unknown scenario ${name}`)
   }
 
   const url = values.get('--url')
@@ -148,7 +154,11 @@ export function parseBenchOptions(args: readonly string[], defaultOutDir: string
     fanout: list('--fanout', [1000, 10_000], 20_000),
     fanoutWindow: count('--fanout-window', 4, 64),
     topicRates: list('--topic-rates', [2, 10, 20], 200),
-    topicCounts: list('--topic-counts', quick ? [200] : [1000, 5000], 20_000),
+    churnMs: count('--churn-seconds', quick ? 5 : 20, 600) * 1000,
+    // Ascending: each scale step adds topics to those the one before made.
+    topicCounts: list('--topic-counts', quick ? [100, 300] : [1000, 5000], 20_000).sort(
+      (a, b) => a - b,
+    ),
     scenarios,
     cpuProf: flags.has('--cpu-prof'),
     outDir: values.get('--out') ?? defaultOutDir,

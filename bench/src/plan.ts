@@ -16,7 +16,7 @@ import { endToEnd } from './scenarios/end-to-end.js'
 import { fanout } from './scenarios/fanout.js'
 import { bareFanoutTarget, heraldFanoutTarget } from './scenarios/fanout-targets.js'
 import { batchPublish, heraldIngest, PLAIN_ID, plainDesign } from './scenarios/ingest.js'
-import { topicsScenario } from './scenarios/topics.js'
+import { consumerHandover, topicChurn, topicScale } from './scenarios/topics.js'
 import { warmUpStack } from './scenarios/warm-up.js'
 import { formatCount, formatMs } from './report/format.js'
 import { runningStack, startHeraldStack, type HeraldTarget } from './targets/herald-stack.js'
@@ -68,10 +68,11 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
   const wants = (name: BenchOptions['scenarios'][number]): boolean =>
     options.scenarios.includes(name)
 
+  /** Runs one scenario step and records its rows or its failure; true when it succeeded. */
   async function step(
     label: string,
     work: () => Promise<ScenarioResult | ScenarioResult[]>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     progress(`bench ▸ ${label}…`)
     try {
       for (const result of [await work()].flat()) {
@@ -81,10 +82,12 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
         run.results.push(result)
         progress(`bench ▸ ${result.label}: ${summaryOf(result)}`)
       }
+      return true
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
       run.failures.push({ scenario: label, error: message.split('\n', 1)[0] ?? message })
       progress(`bench ! ${label} failed: ${message}`)
+      return false
     }
   }
 
@@ -106,8 +109,27 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
         await step(`end to end @ ${formatCount(rate)}/s`, () => endToEnd(context, target, rate))
       }
     }
-    if (wants('topics')) await step('topics', () => topicsScenario(context, target))
+    if (wants('topics')) await topicSteps(target)
     if (wants('fanout')) await fanouts(target)
+  }
+
+  async function topicSteps(target: HeraldTarget): Promise<void> {
+    // The stream alone first: what the churn steps' figures are read against.
+    for (const rate of [0, ...options.topicRates]) {
+      const label = rate === 0 ? 'no new topics' : `${rate} new topics/s`
+      await step(`${label} while a topic streams at 50/s`, () => topicChurn(context, target, rate))
+    }
+    const prefix = `bench-scale-${Date.now().toString(36)}`
+    for (const count of options.topicCounts) {
+      const scaled = await step(`${formatCount(count)} topics existing`, () =>
+        topicScale(context, target, prefix, count),
+      )
+      if (scaled) {
+        await step(`${formatCount(count)} topics: SIGTERM to a consumer`, () =>
+          consumerHandover(context, target, prefix, count),
+        )
+      }
+    }
   }
 
   async function fanouts(target: HeraldTarget): Promise<void> {

@@ -5,7 +5,7 @@ import type { MachineInfo } from './machine.js'
 import type { CpuReport } from './monitor/cpu-sampler.js'
 import type { BenchOptions } from './options.js'
 
-export type ThroughputUnit = 'req/s' | 'records/s' | 'notifications/s' | 'deliveries/s'
+export type ThroughputUnit = 'req/s' | 'records/s' | 'notifications/s' | 'deliveries/s' | 'topics/s'
 
 export interface ScenarioResult {
   /** Stable id, e.g. `ingest-2p`; comparisons refer to it. */

@@ -22,13 +22,28 @@ describe('parseBenchOptions', () => {
     ])
     expect(options.cpuProf).toBe(false)
     expect(options.topicRates).toEqual([2, 10, 20])
+    expect(options.churnMs).toBe(20_000)
     expect(options.topicCounts).toEqual([1000, 5000])
   })
 
   it('shortens everything with --quick, unless a duration is given', () => {
     expect(parse('--quick').durationMs).toBe(3000)
     expect(parse('--quick', '--duration', '5').durationMs).toBe(5000)
-    expect(parse('--quick').topicCounts).toEqual([200])
+    expect(parse('--quick').topicCounts).toEqual([100, 300])
+    expect(parse('--quick').churnMs).toBe(5000)
+  })
+
+  it("takes the topics scenario's rates, churn length and counts, counts in rising order", () => {
+    const options = parse('--topic-rates', '5', '--churn-seconds', '8', '--topic-counts', '900,50')
+    expect(options.topicRates).toEqual([5])
+    expect(options.churnMs).toBe(8000)
+    expect(options.topicCounts).toEqual([50, 900])
+    expect(() => parse('--churn-seconds', '0')).toThrow(/--churn-seconds/)
+    expect(() => parse('--topic-counts', '10,x')).toThrow(/--topic-counts/)
+  })
+
+  it('says where the new-topics scenario went', () => {
+    expect(() => parse('--scenarios', 'newtopics')).toThrow(/newtopics is now part of topics/)
   })
 
   it('uses a running stack given both its entry point and its Kafka', () => {

@@ -27,7 +27,7 @@ export interface CpuReport {
 }
 
 /** The bench's own processes: they generate and observe the load, they are not measured. */
-const MEASURING = /^(load|bench|subscribers?(-\d+)?)$/
+export const MEASURING = /^(load|bench|subscribers?(-\d+)?)$/
 
 /**
  * CPU time the measured servers spent per operation, in microseconds: every watched process but

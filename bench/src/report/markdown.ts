@@ -4,6 +4,7 @@
 
 import type { BenchRun, ScenarioResult } from '../result.js'
 import { formatCount, formatMs } from './format.js'
+import { topicsTables } from './topics-table.js'
 
 export function markdownReport(run: BenchRun): string {
   const { machine, options } = run
@@ -34,6 +35,8 @@ export function markdownReport(run: BenchRun): string {
   ]
   const fanouts = run.results.filter((result) => result.unit === 'deliveries/s')
   if (fanouts.length > 0) lines.push('', ...connectionsTable(fanouts))
+  const topics = topicsTables(run.results)
+  if (topics.length > 0) lines.push('', ...topics)
   const warnings = run.results.flatMap(anomalies)
   if (warnings.length > 0) lines.push('', 'Worth knowing:', '', ...warnings.map((w) => `- ${w}`))
   if (run.failures.length > 0) {
@@ -103,6 +106,7 @@ function anomalies({ label, details }: ScenarioResult): string[] {
     lostDeliveries: 'deliveries missing',
     timedOutNotifications: 'notifications not delivered to everyone within 10 s',
     disconnects: 'subscribers disconnected during the run',
+    unaccepted: 'arrived although their POST was not answered 202',
   }
   const found = Object.entries(names).flatMap(([key, what]) => {
     const value = details[key]

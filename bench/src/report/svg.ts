@@ -16,16 +16,19 @@ const COLORS: Record<string, string> = {
   'plain design': '#9ca3af',
   ceiling: '#d1d5db',
   'end to end': '#059669',
+  topics: '#d97706',
   'herald fan-out': '#7c3aed',
   'bare Socket.IO': '#c4b5fd',
 }
 
 export function svgChart(run: BenchRun): string {
-  const units = [...new Set(run.results.map((result) => result.unit))]
+  // A row that measured neither throughput nor latency (idle CPU) has no bar to draw.
+  const charted = run.results.filter((result) => result.throughput > 0 || result.latency.count > 0)
+  const units = [...new Set(charted.map((result) => result.unit))]
   const parts: string[] = []
   let y = 40
   for (const unit of units) {
-    const rows = run.results.filter((result) => result.unit === unit)
+    const rows = charted.filter((result) => result.unit === unit)
     parts.push(panel(unit, rows, y))
     y += PANEL_TITLE + rows.length * (BAR_HEIGHT + BAR_GAP) + PANEL_GAP
   }

@@ -9,20 +9,27 @@ import type { Watched } from '../monitor/cpu-sampler.js'
 import { nameProfiles } from '../monitor/profiles.js'
 import type { BenchOptions } from '../options.js'
 import { BENCH_DATA_ROOT } from '../paths.js'
+import { consumerControl, type ConsumerControl } from './consumer-control.js'
 
 /**
  * herald's Kafka topics get this prefix, so that its consumers never read what the baselines write
  * to the same broker (README › Configuration: the prefix namespaces herald in a shared cluster).
  */
 export const HERALD_TOPIC_PREFIX = 'herald.'
+/** Named, not left to the consumers' default: Kafka's own tools describe the group by it. */
+export const HERALD_CONSUMER_GROUP = 'herald-consumers'
 
 export interface HeraldTarget {
   /** `2 producers, 2 consumers` or `running stack`. */
   label: string
   url: string
   kafkaBrokers: string[]
+  /** Prepended to herald's topic names in Kafka. */
+  topicPrefix: string
   /** The consumers' own Socket.IO origins, bypassing nginx; empty for a running stack. */
   consumerOrigins: string[]
+  /** SIGTERM and restart of one consumer; absent for a running stack. */
+  consumers?: ConsumerControl
   /** How it was started, for the results file. */
   description: Record<string, unknown>
   /** Its processes now (a restarted one has a new pid): for CPU and memory. */
@@ -39,7 +46,7 @@ export async function startHeraldStack(
   const dataDir = join(BENCH_DATA_ROOT, `stack-${producers}p`)
   reapOrphans(dataDir)
   rmSync(dataDir, { recursive: true, force: true })
-  const serviceEnv = { HERALD_TOPIC_PREFIX }
+  const serviceEnv = { HERALD_TOPIC_PREFIX, HERALD_CONSUMER_GROUP }
   const nodeArgs = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profilesDir] : []
   if (options.cpuProf) mkdirSync(profilesDir, { recursive: true })
   const reporter = consoleReporter((line) => process.stdout.write(`  ${line}\n`))
@@ -58,7 +65,9 @@ export async function startHeraldStack(
     label,
     url: stack.url,
     kafkaBrokers: stack.kafkaBrokers,
+    topicPrefix: HERALD_TOPIC_PREFIX,
     consumerOrigins: stack.instances.filter((i) => i.kind === 'consumer').map((i) => i.url),
+    consumers: consumerControl(stack, HERALD_CONSUMER_GROUP),
     description: { label, producers, consumers: options.consumers, serviceEnv, nodeArgs, dataDir },
     watched: () => watchedOf(stack),
     async stop() {
@@ -75,6 +84,8 @@ export function runningStack(external: NonNullable<BenchOptions['external']>): H
     label: 'running stack',
     url: external.url,
     kafkaBrokers: external.kafkaBrokers,
+    // Unless it was started with one: README › Configuration.
+    topicPrefix: '',
     consumerOrigins: [],
     description: { label: 'running stack', ...external },
     watched: () => [],
