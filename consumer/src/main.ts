@@ -12,7 +12,6 @@ import {
 import { decodeTopicAnnouncement, topicAnnouncementChannel } from '@herald/shared'
 import { createLogger, onShutdownSignal } from '@herald/shared/service'
 import { Redis } from 'ioredis'
-import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 
 import { createConsumerApp } from './app.js'
@@ -58,13 +57,7 @@ const admin = new TopicAdmin(
 
 const reader = new KafkaLogReader(
   kafka,
-  admin,
-  {
-    topicPrefix: config.topicPrefix,
-    // A group of its own: the reader must be its only member to hold every partition.
-    groupId: `herald-catchup-${config.instance}-${randomUUID().slice(0, 8)}`,
-    readTimeoutMs: 5000,
-  },
+  { topicPrefix: config.topicPrefix, readTimeoutMs: 5000 },
   logger,
 )
 const deadLetterPublisher = new KafkaPublisher(

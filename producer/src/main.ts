@@ -2,7 +2,6 @@
 
 import { createKafkaClient, KafkaLogReader, KafkaPublisher, TopicAdmin } from '@herald/shared/kafka'
 import { createLogger, onShutdownSignal } from '@herald/shared/service'
-import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 
 import { createProducerApp } from './app.js'
@@ -46,13 +45,7 @@ const publisher = new KafkaPublisher(
 
 const reader = new KafkaLogReader(
   kafka,
-  admin,
-  {
-    topicPrefix: config.topicPrefix,
-    // A group of its own: the reader must be its only member to hold every partition.
-    groupId: `herald-reader-${config.instance}-${randomUUID().slice(0, 8)}`,
-    readTimeoutMs: config.publishTimeoutMs,
-  },
+  { topicPrefix: config.topicPrefix, readTimeoutMs: config.publishTimeoutMs },
   logger,
 )
 

@@ -25,3 +25,25 @@ export async function writeRawRecords(
     await producer.disconnect()
   }
 }
+
+/** Creates one-partition topics in one request with kafkajs's admin, as another system would. */
+export async function createTopicsRaw(
+  brokers: readonly string[],
+  topics: readonly string[],
+): Promise<void> {
+  const kafka = new kafkajs.Kafka({
+    clientId: 'test-raw-admin',
+    brokers: [...brokers],
+    logLevel: kafkajs.logLevel.NOTHING,
+  })
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    await admin.createTopics({
+      topics: topics.map((topic) => ({ topic, numPartitions: 1 })),
+      waitForLeaders: false,
+    })
+  } finally {
+    await admin.disconnect()
+  }
+}

@@ -1,13 +1,12 @@
-// Builds the one kafkajs client a process uses. Every kafkajs import of herald lives in this folder,
-// so that a maintained client can replace kafkajs here and nowhere else.
+// The connection settings every Kafka client of a process shares, and herald's topic naming.
+// @platformatic/kafka is imported in this folder only (docs/kafka-clients.md says why this one),
+// so that another client can replace it here and nowhere else.
 
-import kafkajs from 'kafkajs'
+import type { Base, BaseOptions } from '@platformatic/kafka'
 import type { Logger } from 'pino'
 
 import type { EnvReader } from '../env.js'
 import { isValidTopic } from '../topic.js'
-
-const { Kafka, logLevel } = kafkajs
 
 export interface KafkaSettings {
   /** `host:port` of one or more brokers to bootstrap from. */
@@ -20,31 +19,51 @@ export interface KafkaSettings {
   requestTimeoutMs: number
 }
 
-export type KafkaClient = InstanceType<typeof Kafka>
+/**
+ * What a process knows to reach Kafka. Each herald component (publisher, admin, subscriber, log
+ * reader) makes its own library client from it, with connections of its own: a long poll of the
+ * subscriber never waits behind a topic creation, nor a heartbeat behind a fetch.
+ */
+export class KafkaClient {
+  readonly settings: KafkaSettings
+  readonly #logger: Logger
+
+  constructor(settings: KafkaSettings, logger: Logger) {
+    this.settings = settings
+    this.#logger = logger.child({ component: 'kafka' })
+  }
+
+  /** Options every library client starts from; `role` ends up in the broker's client id. */
+  baseOptions(role: string): BaseOptions {
+    const { brokers, clientId, requestTimeoutMs } = this.settings
+    return {
+      clientId: `${clientId}-${role}`,
+      bootstrapBrokers: [...brokers],
+      connectTimeout: Math.min(3000, requestTimeoutMs),
+      requestTimeout: requestTimeoutMs,
+      timeout: requestTimeoutMs,
+      // Retries are short: callers hold their own deadlines (a 503 within 5 s) and their own loops.
+      retries: 3,
+      retryDelay: 100,
+    }
+  }
+
+  /**
+   * Logs what a library client reports. An 'error' event nobody listens to would end the process;
+   * the library emits one when a group rejoin fails, which the subscriber recovers from itself.
+   */
+  watch<T extends Base>(client: T, role: string): T {
+    const log = this.#logger.child({ role })
+    client.on('error', (error: Error) => log.warn({ err: error }, 'Kafka client error'))
+    client.on('client:broker:failed', (payload: unknown) =>
+      log.debug({ payload }, 'broker connection failed'),
+    )
+    return client
+  }
+}
 
 export function createKafkaClient(settings: KafkaSettings, logger: Logger): KafkaClient {
-  const log = logger.child({ component: 'kafkajs' })
-  return new Kafka({
-    clientId: settings.clientId,
-    brokers: [...settings.brokers],
-    connectionTimeout: Math.min(3000, settings.requestTimeoutMs),
-    requestTimeout: settings.requestTimeoutMs,
-    // Retries are short: callers hold their own deadlines (a 503 within 5 s) and their own loops.
-    retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 3 },
-    logLevel: logLevel.WARN,
-    logCreator:
-      () =>
-      ({
-        level,
-        namespace,
-        log: { message, timestamp: _timestamp, logger: _logger, ...extra },
-      }) => {
-        const fields = { namespace, ...extra }
-        if (level === logLevel.ERROR) log.error(fields, message)
-        else if (level === logLevel.WARN) log.warn(fields, message)
-        else log.debug(fields, message)
-      },
-  })
+  return new KafkaClient(settings, logger)
 }
 
 /** The Kafka topic that holds a herald topic. */

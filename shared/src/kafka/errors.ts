@@ -33,3 +33,17 @@ export class TopicExistsError extends Error {
     super(`topic "${topic}" already exists`)
   }
 }
+
+/**
+ * The Kafka protocol error ids (`UNKNOWN_TOPIC_OR_PARTITION`, ...) a client error carries, its
+ * nested errors' and causes' too: the library wraps per-partition and retried failures.
+ */
+export function kafkaErrorIds(error: unknown): string[] {
+  if (typeof error !== 'object' || error === null) return []
+  const { apiId, errors, cause } = error as { apiId?: unknown; errors?: unknown; cause?: unknown }
+  const nested = [
+    ...(Array.isArray(errors) ? errors.flatMap(kafkaErrorIds) : []),
+    ...kafkaErrorIds(cause),
+  ]
+  return typeof apiId === 'string' ? [apiId, ...nested] : nested
+}

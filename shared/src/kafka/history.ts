@@ -3,7 +3,7 @@
 
 import type { Position } from '../position.js'
 import type { KafkaLogReader } from './log-reader.js'
-import type { ConsumedRecord } from './subscriber.js'
+import type { ConsumedRecord } from './fetched-records.js'
 import type { PartitionOffsets, TopicAdmin } from './topic-admin.js'
 
 export interface HistoryQuery {

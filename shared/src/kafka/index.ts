@@ -1,7 +1,9 @@
-// herald's Kafka layer. kafkajs is imported in this folder only: replace it here and nowhere else.
+// herald's Kafka layer. Its client library is imported in this folder only: replace it here and
+// nowhere else.
 export * from './assigner.js'
 export * from './client.js'
 export * from './errors.js'
+export * from './fetched-records.js'
 export * from './history.js'
 export * from './log-reader.js'
 export * from './publisher.js'

@@ -1,194 +1,133 @@
 // Reads ranges of a topic's log on demand: the history API and the catch-up of a reconnecting
-// socket. kafkajs has no manual partition assignment, so each process keeps one consumer in a
-// group of its own: as the group's only member it holds every partition. It stays subscribed to
-// every herald topic with every partition paused; a read seeks one partition, resumes it until the
-// range is in hand, and pauses it again. It never commits offsets: every read says where to start.
+// socket. No consumer group: each read fetches the partition from its leader, from the offset it
+// asks for, until the range is in hand; nothing is committed.
 
-import type { Consumer, EachBatchPayload } from 'kafkajs'
+import { Consumer } from '@platformatic/kafka'
 import type { Logger } from 'pino'
 
-import { heraldTopicName, kafkaTopicName, type KafkaClient } from './client.js'
+import { kafkaTopicName, type KafkaClient } from './client.js'
 import { KafkaUnavailableError } from './errors.js'
-import { toConsumedRecord, type ConsumedRecord } from './subscriber.js'
-import type { TopicAdmin } from './topic-admin.js'
+import { recordsFromBatches, type ConsumedRecord } from './fetched-records.js'
 
 export interface LogReaderOptions {
   topicPrefix: string
-  /** A group no other process uses, so that this reader is its only member. */
-  groupId: string
   /** Longest a read may take before it fails with KafkaUnavailableError. */
   readTimeoutMs: number
 }
 
-interface ActiveRead {
-  topic: string
-  partition: number
-  /** Next offset wanted. */
-  next: bigint
-  /** End of the range, exclusive. */
-  to: bigint
-  records: ConsumedRecord[]
-  done: (error?: Error) => void
-}
+const PARTITION_MAX_BYTES = 1024 * 1024
 
 export class KafkaLogReader {
-  readonly #kafka: KafkaClient
-  readonly #admin: TopicAdmin
+  readonly #reader: Consumer
   readonly #options: LogReaderOptions
   readonly #logger: Logger
-  readonly #active = new Map<string, ActiveRead>()
-  /** Reads of one partition run one after the other: the consumer has one position per partition. */
-  readonly #queues = new Map<string, Promise<unknown>>()
-  #consumer: Consumer | undefined
-  #topics: string[] = []
-  #subscribing: Promise<void> = Promise.resolve()
-  #pendingSubscribe: Promise<void> | undefined
+  /**
+   * Fetches run one at a time: they share one fetch session per broker, and two at once would
+   * make the broker refuse one's session epoch.
+   */
+  #fetches: Promise<unknown> = Promise.resolve()
+  #stopped = false
 
-  constructor(kafka: KafkaClient, admin: TopicAdmin, options: LogReaderOptions, logger: Logger) {
-    this.#kafka = kafka
-    this.#admin = admin
+  constructor(kafka: KafkaClient, options: LogReaderOptions, logger: Logger) {
+    // A consumer that never joins a group: it only fetches (the library needs a group id anyway).
+    this.#reader = kafka.watch(
+      new Consumer({
+        ...kafka.baseOptions('reader'),
+        groupId: `${kafka.settings.clientId}-reader`,
+      }),
+      'reader',
+    )
     this.#options = options
     this.#logger = logger
   }
 
   /** The records of `topic`/`partition` with offsets in [from, to), in offset order. */
-  read(topic: string, partition: number, from: bigint, to: bigint): Promise<ConsumedRecord[]> {
-    if (from >= to) return Promise.resolve([])
-    const key = `${topic}:${partition}`
-    const previous = this.#queues.get(key) ?? Promise.resolve()
-    const read = previous.catch(() => undefined).then(() => this.#read(topic, partition, from, to))
-    const tail = read.catch(() => undefined)
-    this.#queues.set(key, tail)
-    void tail.then(() => {
-      if (this.#queues.get(key) === tail) this.#queues.delete(key)
-    })
-    return read
-  }
-
-  async stop(): Promise<void> {
-    await this.#subscribing
-    for (const read of this.#active.values()) read.done(new KafkaUnavailableError('reader stopped'))
-    await this.#consumer?.disconnect()
-    this.#consumer = undefined
-  }
-
-  async #read(
+  async read(
     topic: string,
     partition: number,
     from: bigint,
     to: bigint,
   ): Promise<ConsumedRecord[]> {
-    await this.#ensureSubscribed(topic)
-    const consumer = this.#consumer as Consumer
-    const key = `${topic}:${partition}`
+    if (from >= to) return []
+    if (this.#stopped) throw new KafkaUnavailableError('reader stopped')
+    const deadline = Date.now() + this.#options.readTimeoutMs
     const kafkaTopic = kafkaTopicName(this.#options.topicPrefix, topic)
-    return new Promise<ConsumedRecord[]>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          read.done(
-            new KafkaUnavailableError(`reading ${key} took over ${this.#options.readTimeoutMs} ms`),
-          ),
-        this.#options.readTimeoutMs,
-      )
-      const read: ActiveRead = {
-        topic,
-        partition,
-        next: from,
-        to,
-        records: [],
-        done: (error) => {
-          clearTimeout(timer)
-          if (this.#active.get(key) !== read) return
-          this.#active.delete(key)
-          this.#pause(kafkaTopic, partition)
-          if (error) reject(error)
-          else resolve(read.records)
-        },
+    const records: ConsumedRecord[] = []
+    let next = from
+    while (next < to) {
+      if (Date.now() > deadline) {
+        throw new KafkaUnavailableError(
+          `reading ${topic}:${partition} took over ${this.#options.readTimeoutMs} ms`,
+        )
       }
-      this.#active.set(key, read)
-      this.#seekAndResume(consumer, read)
-    })
+      const answer = await this.#fetch(kafkaTopic, partition, next)
+      const fetched = recordsFromBatches(topic, partition, answer.batches, next, to)
+      records.push(...fetched.records)
+      // Offsets may skip (compaction, transaction markers): the range is done once the log has
+      // nothing further.
+      if (fetched.next <= next || answer.highWatermark <= fetched.next) break
+      next = fetched.next
+    }
+    return records
   }
 
-  #seekAndResume(consumer: Consumer, read: ActiveRead): void {
-    const topic = kafkaTopicName(this.#options.topicPrefix, read.topic)
-    consumer.seek({ topic, partition: read.partition, offset: read.next.toString() })
-    consumer.resume([{ topic, partitions: [read.partition] }])
+  async stop(): Promise<void> {
+    this.#stopped = true
+    await this.#fetches.catch(() => undefined)
+    await this.#reader.close()
   }
 
-  #pause(kafkaTopic: string, partition: number): void {
+  #fetch(kafkaTopic: string, partition: number, offset: bigint): Promise<PartitionAnswer> {
+    const fetch = this.#fetches
+      .catch(() => undefined)
+      .then(() => this.#fetchNow(kafkaTopic, partition, offset))
+    this.#fetches = fetch
+    return fetch
+  }
+
+  async #fetchNow(kafkaTopic: string, partition: number, offset: bigint): Promise<PartitionAnswer> {
     try {
-      this.#consumer?.pause([{ topic: kafkaTopic, partitions: [partition] }])
-    } catch {
-      // the consumer is restarting; it comes back with everything paused
-    }
-  }
-
-  async #deliverBatch({ batch }: EachBatchPayload): Promise<void> {
-    const topic = heraldTopicName(this.#options.topicPrefix, batch.topic)
-    const read = this.#active.get(`${topic}:${batch.partition}`)
-    if (topic === undefined || read === undefined) return
-    for (const message of batch.messages) {
-      const offset = BigInt(message.offset)
-      if (offset < read.next) continue
-      if (offset >= read.to) break
-      read.records.push(toConsumedRecord(topic, batch.partition, message))
-      read.next = offset + 1n
-    }
-    // Offsets may skip (compaction, transaction markers): the range is done once the batch
-    // reaches its end or the partition has nothing further.
-    const reachedEnd =
-      BigInt(batch.lastOffset()) >= read.to - 1n || BigInt(batch.highWatermark) <= read.next
-    if (reachedEnd) read.done()
-    return Promise.resolve()
-  }
-
-  /** Subscribes to `topic` (and any other new topic) when the reader does not hold it yet. */
-  async #ensureSubscribed(topic: string): Promise<void> {
-    await this.#subscribing
-    if (this.#topics.includes(topic) && this.#consumer !== undefined) return
-    // Concurrent first reads share one subscription: check and start with no await between.
-    this.#pendingSubscribe ??= this.#subscribe().finally(() => {
-      this.#pendingSubscribe = undefined
-    })
-    this.#subscribing = this.#pendingSubscribe.catch(() => undefined)
-    await this.#pendingSubscribe
-    if (!this.#topics.includes(topic)) {
-      throw new KafkaUnavailableError(`topic "${topic}" does not exist`)
-    }
-  }
-
-  async #subscribe(): Promise<void> {
-    const topics = await this.#admin.listTopics()
-    const previous = this.#consumer
-    this.#consumer = undefined
-    await previous?.disconnect().catch(() => undefined)
-    const consumer = this.#kafka.consumer({
-      groupId: this.#options.groupId,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 100,
-      heartbeatInterval: 1000,
-      sessionTimeout: 10_000,
-    })
-    try {
-      await consumer.connect()
-      if (topics.length > 0) {
-        const names = topics.map((name) => kafkaTopicName(this.#options.topicPrefix, name))
-        await consumer.subscribe({ topics: names })
-        await consumer.run({
-          autoCommit: false,
-          eachBatch: (payload) => this.#deliverBatch(payload),
-        })
-        consumer.pause(names.map((name) => ({ topic: name })))
+      const metadata = await this.#reader.metadata({ topics: [kafkaTopic] })
+      const topic = metadata.topics.get(kafkaTopic)
+      const leader = topic?.partitions[partition]?.leader
+      if (topic === undefined || leader === undefined || leader < 0) {
+        throw new KafkaUnavailableError(`${kafkaTopic}:${partition} has no leader`)
       }
+      const response = await this.#reader.fetch({
+        node: leader,
+        topics: [
+          {
+            topicId: topic.id,
+            partitions: [
+              {
+                partition,
+                fetchOffset: offset,
+                currentLeaderEpoch: -1,
+                lastFetchedEpoch: -1,
+                partitionMaxBytes: PARTITION_MAX_BYTES,
+              },
+            ],
+          },
+        ],
+        // The range exists already: answer with what is there, never wait for more.
+        maxWaitTime: 0,
+        isolationLevel: 0,
+      })
+      const answer = response.responses
+        .find(({ topicId }) => topicId === topic.id)
+        ?.partitions.find(({ partitionIndex }) => partitionIndex === partition)
+      return { batches: answer?.records, highWatermark: answer?.highWatermark ?? 0n }
     } catch (error) {
-      await consumer.disconnect().catch(() => undefined)
-      throw new KafkaUnavailableError('could not start the log reader', { cause: error })
+      if (error instanceof KafkaUnavailableError) throw error
+      this.#logger.debug({ err: error, topic: kafkaTopic, partition }, 'log read failed')
+      throw new KafkaUnavailableError(`could not read ${kafkaTopic}:${partition}`, {
+        cause: error,
+      })
     }
-    this.#consumer = consumer
-    this.#topics = topics
-    this.#logger.debug({ topics: topics.length }, 'log reader subscribed')
-    // Reads cut off by the restart continue where they were.
-    for (const read of this.#active.values()) this.#seekAndResume(consumer, read)
   }
+}
+
+interface PartitionAnswer {
+  batches: Parameters<typeof recordsFromBatches>[2]
+  highWatermark: bigint
 }

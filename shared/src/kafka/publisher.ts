@@ -1,5 +1,5 @@
 // Sends records to Kafka and resolves each only once all in-sync replicas acknowledged it, or
-// rejects within the caller's deadline. One long-lived kafkajs producer per process.
+// rejects within the caller's deadline. One long-lived idempotent producer per process.
 //
 // Concurrent publishes are coalesced: records wait at most `lingerMs` (or until a send slot is
 // free) and go out together in one produce request, one record batch per partition. herald picks
@@ -7,8 +7,11 @@
 // stays on its partition whatever client herald uses) — which lets it tell every record its own
 // offset: the partition's base offset plus the record's place in that partition's batch.
 
-import kafkajs from 'kafkajs'
-import type { Message, PartitionMetadata, Producer, TopicMessages } from 'kafkajs'
+import {
+  Producer,
+  type MessageToProduce,
+  type TopicWithPartitionAndOffset,
+} from '@platformatic/kafka'
 import type { Logger } from 'pino'
 
 import type { PublishReceipt } from '../notification.js'
@@ -16,8 +19,6 @@ import { kafkaTopicName, type KafkaClient } from './client.js'
 import { KafkaUnavailableError } from './errors.js'
 import { partitionForKey, RoundRobinPartitions } from './partitioner.js'
 import type { TopicAdmin } from './topic-admin.js'
-
-const { Partitioners } = kafkajs
 
 export interface OutgoingRecord {
   /** herald topic name (without the prefix). */
@@ -74,23 +75,23 @@ export class KafkaPublisher {
   #closed = false
 
   constructor(kafka: KafkaClient, admin: TopicAdmin, options: PublisherOptions, logger: Logger) {
-    this.#producer = kafka.producer({
-      // herald sets every record's partition itself (#partitionOf); naming the partitioner only
-      // keeps kafkajs from warning that its default changed in 2.0.
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // Topics are created by TopicAdmin with herald's partition count, never implicitly.
-      allowAutoTopicCreation: false,
-      // kafkajs retries a whole produce request when one partition of it fails (a leader moved,
-      // a topic just created): without idempotence the partitions that had succeeded would get
-      // their records twice. With it the broker drops the repeats and answers their first
-      // offsets. It needs one request in flight per broker, which batching makes up for.
-      idempotent: true,
-      maxInFlightRequests: 1,
-      // An idempotent producer must not give up on a batch (its sequence numbers would no longer
-      // line up). A request's own deadline still answers the HTTP caller in time; records whose
-      // deadline passed before they were sent are dropped (see #takeBatch).
-      retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: Number.MAX_SAFE_INTEGER },
-    })
+    this.#producer = kafka.watch(
+      new Producer({
+        ...kafka.baseOptions('producer'),
+        // A request that fails on some partitions (a leader moved, a topic just created) is
+        // retried whole: without idempotence the partitions that had succeeded would get their
+        // records twice. With it the broker drops the repeats and answers their first offsets. It
+        // means acks from all in-sync replicas and one request in flight per broker, which
+        // batching makes up for.
+        idempotent: true,
+        // The library would retry an idempotent send for ever; a publish's own deadline answers
+        // the HTTP caller in time, and records whose deadline passed are never sent (#takeBatch).
+        retries: 20,
+        // Topics are created by TopicAdmin with herald's partition count, never implicitly.
+        autocreateTopics: false,
+      }),
+      'producer',
+    )
     this.#admin = admin
     this.#options = { lingerMs: 1, maxInFlight: 1, ...options }
     this.#logger = logger
@@ -100,11 +101,14 @@ export class KafkaPublisher {
     return this.#connected
   }
 
-  /** Connects, retrying until Kafka answers or the publisher is closed. */
+  /**
+   * Reaches Kafka once, retrying until it answers or the publisher is closed; the producer makes
+   * its connections again by itself whenever one breaks later.
+   */
   async connect(): Promise<void> {
     while (!this.#closed && !this.#connected) {
       try {
-        await this.#producer.connect()
+        await this.#producer.listApis()
         this.#connected = true
         this.#logger.info('connected to Kafka')
       } catch (error) {
@@ -139,7 +143,7 @@ export class KafkaPublisher {
   async disconnect(): Promise<void> {
     this.#closed = true
     this.#connected = false
-    await this.#producer.disconnect()
+    await this.#producer.close()
   }
 
   async #enqueue(record: OutgoingRecord): Promise<PublishReceipt> {
@@ -154,10 +158,10 @@ export class KafkaPublisher {
     })
   }
 
-  #partitionOf(record: OutgoingRecord, partitions: readonly PartitionMetadata[]): number {
+  #partitionOf(record: OutgoingRecord, partitions: number): number {
     return record.key === undefined
-      ? this.#unkeyed.next(record.topic, partitions.length)
-      : partitionForKey(record.key, partitions.length)
+      ? this.#unkeyed.next(record.topic, partitions)
+      : partitionForKey(record.key, partitions)
   }
 
   /** Sends what waits, as one produce request, if a send slot is free. */
@@ -200,56 +204,62 @@ export class KafkaPublisher {
       byPartition.set(pending.partition, records)
       records.push(pending)
     }
-    const topicMessages: TopicMessages[] = [...groups].map(([topic, byPartition]) => ({
-      topic: kafkaTopicName(this.#options.topicPrefix, topic),
-      messages: [...byPartition].flatMap(([partition, pendings]) =>
-        pendings.map(({ record }) => toMessage(record, partition)),
+    const messages = [...groups.values()].flatMap((byPartition) =>
+      [...byPartition].flatMap(([partition, pendings]) =>
+        pendings.map(({ record }) => toMessage(this.#options.topicPrefix, record, partition)),
       ),
-    }))
+    )
+    let offsets: readonly TopicWithPartitionAndOffset[]
+    let failure: KafkaUnavailableError | undefined
     try {
-      const metadata = await this.#producer.sendBatch({
-        acks: -1,
-        timeout: this.#options.timeoutMs,
-        topicMessages,
-      })
-      for (const [topic, byPartition] of groups) {
-        const kafkaTopic = kafkaTopicName(this.#options.topicPrefix, topic)
-        for (const [partition, pendings] of byPartition) {
-          const answer = metadata.find(
-            (m) => m.topicName === kafkaTopic && m.partition === partition,
-          )
-          if (answer?.baseOffset === undefined) {
-            const error = new KafkaUnavailableError(`Kafka answered without an offset for ${topic}`)
-            for (const pending of pendings) pending.reject(error)
-            continue
-          }
-          const base = BigInt(answer.baseOffset)
-          pendings.forEach(({ record, resolve }, index) =>
-            resolve({
-              topic,
-              partition,
-              offset: (base + BigInt(index)).toString(),
-              timestamp: record.timestamp,
-            }),
-          )
-        }
-      }
+      offsets = (await this.#producer.send({ messages })).offsets ?? []
     } catch (error) {
-      const failure = new KafkaUnavailableError('Kafka did not acknowledge the records', {
-        cause: error,
-      })
-      for (const pending of batch) pending.reject(failure)
+      // Partitions led by brokers that did answer were stored; the library says which.
+      offsets =
+        (error as { produced?: { offsets?: TopicWithPartitionAndOffset[] } }).produced?.offsets ??
+        []
+      failure = new KafkaUnavailableError('Kafka did not acknowledge the records', { cause: error })
+    }
+    for (const [topic, byPartition] of groups) {
+      const kafkaTopic = kafkaTopicName(this.#options.topicPrefix, topic)
+      for (const [partition, pendings] of byPartition) {
+        const answer = offsets.find((o) => o.topic === kafkaTopic && o.partition === partition)
+        if (answer === undefined) {
+          const error =
+            failure ?? new KafkaUnavailableError(`Kafka answered without an offset for ${topic}`)
+          for (const pending of pendings) pending.reject(error)
+          continue
+        }
+        pendings.forEach(({ record, resolve }, index) =>
+          resolve({
+            topic,
+            partition,
+            offset: (answer.offset + BigInt(index)).toString(),
+            timestamp: record.timestamp,
+          }),
+        )
+      }
     }
   }
 }
 
-function toMessage(record: OutgoingRecord, partition: number): Message {
+function toMessage(prefix: string, record: OutgoingRecord, partition: number): MessageToProduce {
   return {
+    topic: kafkaTopicName(prefix, record.topic),
     partition,
-    key: record.key ?? null,
-    value: record.value,
-    timestamp: String(record.timestamp),
-    ...(record.headers === undefined ? {} : { headers: record.headers }),
+    ...(record.key === undefined ? {} : { key: Buffer.from(record.key) }),
+    value: typeof record.value === 'string' ? Buffer.from(record.value) : record.value,
+    timestamp: BigInt(record.timestamp),
+    ...(record.headers === undefined
+      ? {}
+      : {
+          headers: new Map(
+            Object.entries(record.headers).map(([name, value]) => [
+              Buffer.from(name),
+              Buffer.from(value),
+            ]),
+          ),
+        }),
   }
 }
 

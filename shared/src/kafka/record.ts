@@ -2,7 +2,7 @@
 // write to a herald topic, so a value that is not JSON is passed on as text, never thrown on.
 
 import type { Notification } from '../notification.js'
-import type { ConsumedRecord } from './subscriber.js'
+import type { ConsumedRecord } from './fetched-records.js'
 
 export function decodeRecordValue(value: Buffer | null): unknown {
   if (value === null) return null

@@ -1,26 +1,26 @@
 // Consumes every herald topic once per process, as one member of a consumer group shared by all
-// consumer instances. kafkajs resolves a subscription only when it starts, so a watcher lists the
-// topics — at once when told of a new one (refreshNow), and every `refreshIntervalMs` for topics
-// nobody announced — and re-subscribes when the set changed: a topic created after start-up is
-// delivered from its first record.
+// consumer instances (Kafka's classic group protocol with cooperative rebalancing, herald's
+// assigner). A topic joins by a rebalance that moves no partition already held, and this member
+// keeps fetching what it holds meanwhile: the library handles membership, heartbeats and commits,
+// herald runs the fetch loop (one long poll per broker, on connections of its own) and keeps the
+// positions. Topics are looked up at once when a producer announces one (refreshNow) and every
+// `refreshIntervalMs` for topics other Kafka clients create.
 
-import type { Consumer, ConsumerRunConfig, EachBatchPayload, KafkaMessage } from 'kafkajs'
+import {
+  ConnectionPool,
+  Consumer,
+  FetchIsolationLevels,
+  type GroupAssignment,
+} from '@platformatic/kafka'
 import type { Logger } from 'pino'
 
-import { SubscriptionAwareAssigner } from './assigner.js'
+import { encodeArrival, heraldAssigner } from './assigner.js'
 import { heraldTopicName, kafkaTopicName, type KafkaClient } from './client.js'
+import { kafkaErrorIds } from './errors.js'
+import { recordsFromBatches, type ConsumedRecord } from './fetched-records.js'
 import type { TopicAdmin } from './topic-admin.js'
 
-/** One record as herald sees it, whichever Kafka client wrote it. */
-export interface ConsumedRecord {
-  /** herald topic name (without the prefix). */
-  topic: string
-  partition: number
-  offset: string
-  timestamp: number
-  key: string | null
-  value: Buffer | null
-}
+export type { ConsumedRecord } from './fetched-records.js'
 
 export interface SubscriberOptions {
   groupId: string
@@ -34,9 +34,27 @@ export interface SubscriberOptions {
   onRecord: (record: ConsumedRecord) => void | Promise<void>
   /** Topics never consumed (the dead-letter topic). */
   ignoredTopics: readonly string[]
-  /** Called when kafkajs gives up; the process should exit and be restarted. */
+  /** Called when the member could not rejoin its group for long; the process should restart. */
   onFatal: (error: Error) => void
 }
+
+type FetchRequestTopic = Parameters<Consumer['fetch']>[0]['topics'][number]
+type FetchResponse = Awaited<ReturnType<Consumer['fetch']>>
+
+interface HeldPartition {
+  kafkaTopic: string
+  topic: string
+  partition: number
+}
+
+/** Longest a fetch waits at the broker for records: bounds how late a new partition is fetched. */
+const FETCH_MAX_WAIT_MS = 200
+const PARTITION_MAX_BYTES = 1024 * 1024
+/** Pause after a fetch that failed outright (a broker away), before the next one. */
+const FETCH_RETRY_MS = 200
+/** How often the member checks that it is in its group, and how long it may stay out. */
+const WATCHDOG_MS = 1000
+const MAX_OUT_OF_GROUP_MS = 60_000
 
 export class KafkaSubscriber {
   readonly #kafka: KafkaClient
@@ -44,13 +62,33 @@ export class KafkaSubscriber {
   readonly #options: SubscriberOptions
   readonly #logger: Logger
   #consumer: Consumer | undefined
+  #fetchPool: ConnectionPool | undefined
   #topics: string[] = []
   #joined = false
+  #stopped = false
+  /** Joined the group at least once with its current member id: not arriving any more. */
+  #settled = false
+  /** No commits between a rebalance's start and its end: they would fail and drop partitions. */
+  #rebalancing = false
+  #joining: Promise<void> | undefined
+  #joinAgain = false
+  /** The library's assignment last looked at, to notice when it changes. */
+  #seenAssignment: GroupAssignment[] | null = null
+  /** Partitions held now, by key. */
+  readonly #held = new Map<string, HeldPartition>()
+  /** Next offset to deliver, per held partition whose start is known. */
+  readonly #positions = new Map<string, bigint>()
+  /** Delivered offsets not yet committed, per partition. */
+  readonly #toCommit = new Map<string, bigint>()
+  #committing: Promise<void> | undefined
+  readonly #fetching = new Map<number, Promise<void>>()
+  #pumpTimer: NodeJS.Timeout | undefined
   #refreshTimer: NodeJS.Timeout | undefined
   #refreshing: Promise<void> = Promise.resolve()
   /** A look was asked for while one ran (or before start): make another right after it. */
   #refreshRequested = false
-  #stopped = false
+  #watchdog: NodeJS.Timeout | undefined
+  #outOfGroupSince: number | undefined
 
   constructor(kafka: KafkaClient, admin: TopicAdmin, options: SubscriberOptions, logger: Logger) {
     this.#kafka = kafka
@@ -71,17 +109,32 @@ export class KafkaSubscriber {
 
   /** Subscribes to the topics that exist now and starts watching for new ones. */
   async start(): Promise<void> {
-    await this.#resubscribe(await this.#listTopics())
+    const topics = await this.#listTopics()
+    const consumer = (this.#consumer ??= this.#createConsumer())
+    for (const topic of topics) consumer.topics.track(this.#kafkaName(topic))
+    this.#topics = topics
+    if (topics.length > 0) await this.#join()
+    this.#joined = true
+    this.#watchdog = setInterval(() => this.#checkMembership(), WATCHDOG_MS)
     this.#scheduleRefresh()
   }
 
-  /** Stops consuming, commits what was handed over and leaves the group. */
+  /** Stops fetching, commits what was delivered and leaves the group. */
   async stop(): Promise<void> {
     this.#stopped = true
     clearTimeout(this.#refreshTimer)
+    clearTimeout(this.#pumpTimer)
+    clearInterval(this.#watchdog)
     await this.#refreshing
+    await Promise.allSettled(this.#fetching.values())
+    // One commit may be out already; the second takes what it did not.
+    await this.#commit()
+    await this.#commit()
     this.#joined = false
-    await this.#consumer?.disconnect()
+    await this.#consumer?.close(true).catch((error: unknown) => {
+      this.#logger.warn({ err: error }, 'could not leave the consumer group cleanly')
+    })
+    await this.#fetchPool?.close()
     this.#consumer = undefined
   }
 
@@ -97,6 +150,94 @@ export class KafkaSubscriber {
     }
     clearTimeout(this.#refreshTimer)
     this.#runRefresh()
+  }
+
+  #createConsumer(): Consumer {
+    const consumer = this.#kafka.watch(
+      new Consumer({
+        ...this.#kafka.baseOptions('consumer'),
+        groupId: this.#options.groupId,
+        // The classic protocol with cooperative rebalancing; the assignment is herald's (the
+        // broker-side KIP-848 assignors move partitions of unrelated topics: docs/kafka-clients.md).
+        protocols: [{ name: 'cooperative-sticky', version: 3 }],
+        partitionAssigner: heraldAssigner,
+        protocolsMetadata: () => encodeArrival(this.#arriving()),
+        // A consumer that died hands its partitions over after 10 s. Not less: a broker that stalls
+        // longer than the session expires every member at once when it resumes.
+        sessionTimeout: 10_000,
+        rebalanceTimeout: 20_000,
+        // Members learn of a rebalance at their next heartbeat: keep that wait short.
+        heartbeatInterval: 300,
+        autocommit: false,
+        isolationLevel: FetchIsolationLevels.READ_UNCOMMITTED,
+      }),
+      'consumer',
+    )
+    consumer.on('consumer:group:rebalance', () => {
+      this.#rebalancing = true
+      this.#syncAssignment()
+    })
+    consumer.on('consumer:group:join', ({ generationId }) => {
+      this.#rebalancing = false
+      this.#settled = true
+      this.#syncAssignment()
+      this.#logger.info(
+        { generation: generationId, partitions: this.#held.size },
+        'joined the consumer group',
+      )
+    })
+    this.#fetchPool = new ConnectionPool(`${this.#kafka.settings.clientId}-fetch`, {
+      connectTimeout: Math.min(3000, this.#kafka.settings.requestTimeoutMs),
+      requestTimeout: this.#kafka.settings.requestTimeoutMs,
+    })
+    return consumer
+  }
+
+  /**
+   * Whether this member joins as a newcomer, which lets it take load from the others: until its
+   * first join completes, and again once the broker forgot it (the library drops its member id).
+   */
+  #arriving(): boolean {
+    if (this.#consumer?.memberId === null) this.#settled = false
+    return !this.#settled
+  }
+
+  /** Joins (or rejoins) the group; a call while a join runs makes one more join after it. */
+  #join(): Promise<void> {
+    if (this.#joining !== undefined) {
+      this.#joinAgain = true
+      return this.#joining
+    }
+    this.#joining = (async () => {
+      do {
+        this.#joinAgain = false
+        await (this.#consumer as Consumer).joinGroup({})
+      } while (this.#joinAgain && !this.#stopped)
+    })().finally(() => {
+      this.#joining = undefined
+    })
+    return this.#joining
+  }
+
+  /**
+   * A member the broker expired or whose rejoin failed stays out of the group until it joins
+   * again: join it, and give up (to be restarted) if that fails for long.
+   */
+  #checkMembership(): void {
+    const consumer = this.#consumer
+    if (this.#stopped || consumer === undefined || this.#topics.length === 0) return
+    if (consumer.isActive() || this.#joining !== undefined) {
+      this.#outOfGroupSince = undefined
+      return
+    }
+    const since = (this.#outOfGroupSince ??= Date.now())
+    if (Date.now() - since > MAX_OUT_OF_GROUP_MS) {
+      this.#options.onFatal(new Error(`out of the consumer group for ${MAX_OUT_OF_GROUP_MS} ms`))
+      return
+    }
+    this.#join().catch((error: unknown) =>
+      this.#logger.warn({ err: error }, 'could not rejoin the consumer group; retrying'),
+    )
   }
 
   #scheduleRefresh(): void {
@@ -121,128 +262,295 @@ export class KafkaSubscriber {
 
   async #refresh(): Promise<void> {
     const topics = await this.#listTopics()
-    if (this.#stopped || sameList(topics, this.#topics)) return
+    const consumer = this.#consumer
+    if (this.#stopped || consumer === undefined) return
     const added = topics.filter((topic) => !this.#topics.includes(topic))
     const removed = this.#topics.filter((topic) => !topics.includes(topic))
-    this.#logger.info(
-      { topics: topics.length, added, removed },
-      'topic set changed; re-subscribing',
-    )
-    if (removed.length === 0 && this.#consumer !== undefined) await this.#addTopics(added, topics)
-    else await this.#resubscribe(topics)
+    if (added.length === 0 && removed.length === 0) return
+    this.#logger.info({ topics: topics.length, added, removed }, 'topic set changed; rejoining')
+    // A deleted topic must go: while it is subscribed, the group's metadata requests fail.
+    for (const topic of added) consumer.topics.track(this.#kafkaName(topic))
+    for (const topic of removed) consumer.topics.untrack(this.#kafkaName(topic))
+    this.#topics = topics
+    await this.#join()
+  }
+
+  /** Compares the library's assignment with what is held, and starts or stops partitions. */
+  #syncAssignment(): void {
+    const assignment = this.#consumer?.assignments ?? null
+    if (assignment === this.#seenAssignment) return
+    this.#seenAssignment = assignment
+    const now = new Map<string, HeldPartition>()
+    for (const { topic: kafkaTopic, partitions } of assignment ?? []) {
+      const topic = heraldTopicName(this.#options.topicPrefix, kafkaTopic)
+      if (topic === undefined) continue
+      for (const partition of partitions) {
+        now.set(partitionKey(kafkaTopic, partition), { kafkaTopic, topic, partition })
+      }
+    }
+    const revoked = [...this.#held.keys()].filter((key) => !now.has(key))
+    const assigned = [...now.keys()].filter((key) => !this.#held.has(key))
+    for (const key of revoked) {
+      this.#held.delete(key)
+      this.#positions.delete(key)
+      this.#toCommit.delete(key)
+    }
+    for (const key of assigned) this.#held.set(key, now.get(key) as HeldPartition)
+    // The log is the record of assignment changes that tests and operators read.
+    if (revoked.length > 0) this.#logger.info({ revoked }, 'partitions revoked')
+    if (assigned.length > 0) {
+      this.#logger.info({ assigned }, 'partitions assigned')
+      void this.#startPartitions(assigned.map((key) => now.get(key) as HeldPartition))
+    }
   }
 
   /**
-   * kafkajs takes new subscriptions only while stopped: stop, add, run again. The pause this makes
-   * on the other topics is one rebalance; README › Delivery guarantees gives its measured length.
+   * Finds where newly held partitions start: the group's commit, or the log's first record when
+   * the group has none (a new topic) or `fromCommit` is false (the commit is no longer in the log).
    */
-  async #addTopics(added: string[], topics: string[]): Promise<void> {
-    const consumer = this.#consumer as Consumer
+  async #startPartitions(partitions: readonly HeldPartition[], fromCommit = true): Promise<void> {
+    const consumer = this.#consumer
+    if (consumer === undefined) return
     try {
-      await consumer.stop()
-      await consumer.subscribe({ topics: this.#kafkaNames(added), fromBeginning: true })
-      await consumer.run(this.#runConfig())
-      this.#topics = topics
+      const unread = fromCommit
+        ? await this.#startAtCommits(consumer, partitions)
+        : groupByTopic(partitions)
+      if (unread.size > 0) {
+        const earliest = await consumer.listOffsets({
+          topics: [...unread.keys()],
+          partitions: Object.fromEntries(unread),
+          timestamp: -2n,
+        })
+        for (const [kafkaTopic, list] of unread) {
+          for (const partition of list) {
+            this.#setStart(kafkaTopic, partition, earliest.get(kafkaTopic)?.[partition] ?? 0n)
+          }
+        }
+      }
     } catch (error) {
-      await this.#drop(consumer)
-      throw error
-    }
-  }
-
-  /** kafkajs cannot drop a subscription: a topic set that lost topics gets a fresh group member. */
-  async #resubscribe(topics: string[]): Promise<void> {
-    await this.#consumer?.disconnect()
-    this.#consumer = undefined
-    this.#topics = topics
-    if (topics.length === 0) {
-      this.#joined = true
+      this.#logger.warn({ err: error }, 'could not find where partitions start; retrying')
+      await delay(FETCH_RETRY_MS)
+      const still = partitions.filter(
+        (p) => this.#held.has(partitionKey(p.kafkaTopic, p.partition)) && !this.#stopped,
+      )
+      if (still.length > 0) return this.#startPartitions(still, fromCommit)
       return
     }
-    const consumer = this.#kafka.consumer({
-      groupId: this.#options.groupId,
-      partitionAssigners: [SubscriptionAwareAssigner],
-      allowAutoTopicCreation: false,
-      // A consumer that died hands its partitions over after 10 s. Not less: a broker that stalls
-      // longer than the session expires every member at once when it resumes.
-      sessionTimeout: 10_000,
-      // Members learn of a rebalance at their next heartbeat: keep that wait short.
-      heartbeatInterval: 300,
-      // Bounds how long a stop (for a new topic) waits for an idle fetch; records arrive as soon
-      // as they exist anyway.
-      maxWaitTimeInMs: 100,
-    })
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.#joined = true
-      const partitions = Object.values(payload.memberAssignment).flat().length
-      this.#logger.info(
-        { leader: payload.isLeader, partitions, durationMs: payload.duration },
-        'joined the consumer group',
-      )
-    })
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.#options.onFatal(payload.error)
-    })
-    this.#consumer = consumer
+    this.#pump()
+  }
+
+  /** Starts the partitions the group committed for; returns the others, by topic. */
+  async #startAtCommits(
+    consumer: Consumer,
+    partitions: readonly HeldPartition[],
+  ): Promise<Map<string, number[]>> {
+    const topics = [...groupByTopic(partitions)].map(([topic, list]) => ({
+      topic,
+      partitions: list,
+    }))
+    const committed = await consumer.listCommittedOffsets({ topics })
+    const unread: HeldPartition[] = []
+    for (const held of partitions) {
+      const offset = committed.get(held.kafkaTopic)?.[held.partition] ?? -1n
+      if (offset < 0n) unread.push(held)
+      else this.#setStart(held.kafkaTopic, held.partition, offset)
+    }
+    return groupByTopic(unread)
+  }
+
+  #setStart(kafkaTopic: string, partition: number, offset: bigint): void {
+    const key = partitionKey(kafkaTopic, partition)
+    if (this.#held.has(key) && !this.#positions.has(key)) this.#positions.set(key, offset)
+  }
+
+  /** Starts a fetch from every broker that leads held partitions and has none in flight. */
+  #pump(): void {
+    clearTimeout(this.#pumpTimer)
+    this.#pumpTimer = undefined
+    const consumer = this.#consumer
+    if (this.#stopped || consumer === undefined) return
+    this.#syncAssignment()
+    const ready = [...this.#held].filter(([key]) => this.#positions.has(key))
+    if (ready.length === 0) return
+    const topics = [...new Set(ready.map(([, held]) => held.kafkaTopic))]
+    consumer
+      .metadata({ topics })
+      .then((metadata) => {
+        const byNode = new Map<number, Map<string, FetchRequestTopic>>()
+        for (const [key, { kafkaTopic, partition }] of ready) {
+          const topic = metadata.topics.get(kafkaTopic)
+          const leader = topic?.partitions[partition]?.leader
+          const fetchOffset = this.#positions.get(key)
+          if (topic === undefined || leader === undefined || fetchOffset === undefined) continue
+          if (leader < 0 || this.#fetching.has(leader)) continue
+          const requests = byNode.get(leader) ?? new Map<string, FetchRequestTopic>()
+          byNode.set(leader, requests)
+          const request = requests.get(topic.id) ?? { topicId: topic.id, partitions: [] }
+          requests.set(topic.id, request)
+          request.partitions.push({
+            partition,
+            fetchOffset,
+            currentLeaderEpoch: -1,
+            lastFetchedEpoch: -1,
+            partitionMaxBytes: PARTITION_MAX_BYTES,
+          })
+        }
+        const names = new Map([...metadata.topics].map(([name, { id }]) => [id, name]))
+        for (const [node, requests] of byNode) {
+          const fetch = this.#fetchFrom(node, [...requests.values()], names).finally(() => {
+            this.#fetching.delete(node)
+            if (!this.#stopped) this.#pump()
+          })
+          this.#fetching.set(node, fetch)
+        }
+      })
+      .catch((error: unknown) => {
+        this.#logger.warn({ err: error }, 'could not look up the leaders of held partitions')
+        this.#pumpTimer = setTimeout(() => this.#pump(), FETCH_RETRY_MS)
+      })
+  }
+
+  async #fetchFrom(
+    node: number,
+    topics: FetchRequestTopic[],
+    names: ReadonlyMap<string, string>,
+  ): Promise<void> {
+    const consumer = this.#consumer as Consumer
+    let response: FetchResponse | undefined
     try {
-      await consumer.connect()
-      // A topic this group never read (a new one above all) is read from its first record.
-      await consumer.subscribe({ topics: this.#kafkaNames(topics), fromBeginning: true })
-      await consumer.run(this.#runConfig())
+      response = await consumer.fetch({
+        node,
+        topics,
+        maxWaitTime: FETCH_MAX_WAIT_MS,
+        connectionPool: this.#fetchPool,
+      })
     } catch (error) {
-      await this.#drop(consumer)
-      throw error
+      // A partition error fails the whole fetch; the answer inside still holds the good ones.
+      response = (error as { response?: FetchResponse }).response
+      const ids = kafkaErrorIds(error)
+      this.#logger.debug({ err: error, node, errors: ids }, 'fetch failed')
+      if (ids.includes('OFFSET_OUT_OF_RANGE')) this.#resetOutOfRange(response, names)
+      if (response !== undefined) await this.#deliver(response, topics, names)
+      // Not at once again: a broker away or a topic just deleted answers the same for a while.
+      await delay(FETCH_RETRY_MS)
+      return
     }
+    await this.#deliver(response, topics, names)
   }
 
-  /** Leaves no half-started member behind; the next refresh subscribes the whole set again. */
-  async #drop(consumer: Consumer): Promise<void> {
-    this.#consumer = undefined
-    this.#topics = []
-    await consumer.disconnect().catch(() => undefined)
-  }
-
-  #runConfig(): ConsumerRunConfig {
-    return {
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.#deliverBatch(payload),
-    }
-  }
-
-  #kafkaNames(topics: readonly string[]): string[] {
-    return topics.map((topic) => kafkaTopicName(this.#options.topicPrefix, topic))
-  }
-
-  async #deliverBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload
-    const topic = heraldTopicName(this.#options.topicPrefix, batch.topic)
-    for (const message of batch.messages) {
-      if (!payload.isRunning() || payload.isStale()) return
-      if (topic !== undefined) {
-        // Delivery is synchronous but for the rare record that goes to the dead-letter topic.
-        const pending = this.#options.onRecord(toConsumedRecord(topic, batch.partition, message))
-        if (pending !== undefined) await pending
+  /** Hands the records of a fetch answer over, partition by partition, in offset order. */
+  async #deliver(
+    response: FetchResponse,
+    requested: readonly FetchRequestTopic[],
+    names: ReadonlyMap<string, string>,
+  ): Promise<void> {
+    const asked = new Map<string, bigint>()
+    for (const { topicId, partitions } of requested) {
+      for (const { partition, fetchOffset } of partitions) {
+        asked.set(partitionKey(names.get(topicId) ?? topicId, partition), fetchOffset)
       }
-      payload.resolveOffset(message.offset)
     }
-    await payload.heartbeat()
+    let delivered = false
+    for (const { topicId, partitions } of response.responses) {
+      const kafkaTopic = names.get(topicId)
+      if (kafkaTopic === undefined) continue
+      for (const { partitionIndex, errorCode, records } of partitions) {
+        const key = partitionKey(kafkaTopic, partitionIndex)
+        const held = this.#held.get(key)
+        const from = this.#positions.get(key)
+        // Revoked, or moved elsewhere, while the fetch was out: not ours to deliver.
+        if (errorCode !== 0 || held === undefined || from === undefined) continue
+        if (from !== asked.get(key)) continue
+        const fetched = recordsFromBatches(held.topic, partitionIndex, records, from)
+        for (const record of fetched.records) {
+          const pending = this.#options.onRecord(record)
+          // Delivery is synchronous but for the rare record that goes to the dead-letter topic.
+          if (pending !== undefined) await pending
+        }
+        if (fetched.next === from || !this.#held.has(key)) continue
+        this.#positions.set(key, fetched.next)
+        this.#toCommit.set(key, fetched.next)
+        delivered = true
+      }
+    }
+    if (delivered) void this.#commit()
+  }
+
+  /** A position the log no longer holds (retention deleted it) starts again at its first record. */
+  #resetOutOfRange(response: FetchResponse | undefined, names: ReadonlyMap<string, string>): void {
+    const outOfRange: HeldPartition[] = []
+    for (const { topicId, partitions } of response?.responses ?? []) {
+      const kafkaTopic = names.get(topicId)
+      for (const { partitionIndex, errorCode, logStartOffset } of partitions) {
+        if (kafkaTopic === undefined || errorCode !== OFFSET_OUT_OF_RANGE) continue
+        const key = partitionKey(kafkaTopic, partitionIndex)
+        if (!this.#held.has(key)) continue
+        this.#logger.warn(
+          { topic: kafkaTopic, partition: partitionIndex, logStartOffset: String(logStartOffset) },
+          'position no longer in the log; reading from its first record',
+        )
+        this.#positions.delete(key)
+        outOfRange.push(this.#held.get(key) as HeldPartition)
+      }
+    }
+    if (outOfRange.length > 0) void this.#startPartitions(outOfRange, false)
+  }
+
+  /**
+   * Commits what was delivered, one commit at a time (the next takes whatever was delivered
+   * meanwhile). Never while the group rebalances or this member is out of it: such a commit fails
+   * and makes the library drop every partition.
+   */
+  #commit(): Promise<void> {
+    if (this.#committing !== undefined) return this.#committing
+    const consumer = this.#consumer
+    if (consumer === undefined || this.#toCommit.size === 0) return Promise.resolve()
+    if (this.#rebalancing || !consumer.isActive()) return Promise.resolve()
+    const batch = new Map(this.#toCommit)
+    this.#toCommit.clear()
+    const offsets = [...batch]
+      .map(([key, offset]) => ({ key, held: this.#held.get(key), offset }))
+      .filter(({ held }) => held !== undefined)
+      .map(({ held, offset }) => ({
+        topic: (held as HeldPartition).kafkaTopic,
+        partition: (held as HeldPartition).partition,
+        offset,
+        leaderEpoch: -1,
+      }))
+    this.#committing = consumer
+      .commit({ offsets })
+      .catch((error: unknown) => {
+        this.#logger.debug({ err: error }, 'commit failed; retrying with the next one')
+        // Offsets delivered since stay newer; give back only those still missing.
+        for (const [key, offset] of batch) {
+          if (this.#held.has(key) && !this.#toCommit.has(key)) this.#toCommit.set(key, offset)
+        }
+      })
+      .finally(() => {
+        this.#committing = undefined
+        if (this.#toCommit.size > 0 && !this.#stopped) void this.#commit()
+      })
+    return this.#committing
+  }
+
+  #kafkaName(topic: string): string {
+    return kafkaTopicName(this.#options.topicPrefix, topic)
   }
 }
 
-export function toConsumedRecord(
-  topic: string,
-  partition: number,
-  message: KafkaMessage,
-): ConsumedRecord {
-  return {
-    topic,
-    partition,
-    offset: message.offset,
-    timestamp: Number(message.timestamp),
-    key: message.key?.toString('utf8') ?? null,
-    value: message.value,
+/** Kafka's error code for a fetch position the log does not hold. */
+const OFFSET_OUT_OF_RANGE = 1
+
+const partitionKey = (kafkaTopic: string, partition: number) => `${kafkaTopic}:${partition}`
+
+function groupByTopic(partitions: readonly HeldPartition[]): Map<string, number[]> {
+  const byTopic = new Map<string, number[]>()
+  for (const { kafkaTopic, partition } of partitions) {
+    byTopic.set(kafkaTopic, [...(byTopic.get(kafkaTopic) ?? []), partition])
   }
+  return byTopic
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((item, index) => item === b[index])
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
 }

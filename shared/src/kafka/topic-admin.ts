@@ -1,11 +1,16 @@
-// Creates herald topics on first use and lists the ones that exist. One admin connection per
-// process; concurrent first sends to a new topic share one creation request.
+// Creates herald topics on first use and lists the ones that exist. One admin client per process;
+// first uses of new topics share creation requests (topic-creation-queue.ts).
 
-import type { Admin, PartitionMetadata } from 'kafkajs'
+import { Admin, protocolErrorsCodesById } from '@platformatic/kafka'
 import type { Logger } from 'pino'
 
 import { heraldTopicName, kafkaTopicName, type KafkaClient } from './client.js'
-import { KafkaUnavailableError, TopicExistsError, TopicRejectedError } from './errors.js'
+import {
+  kafkaErrorIds,
+  KafkaUnavailableError,
+  TopicExistsError,
+  TopicRejectedError,
+} from './errors.js'
 import { TopicCreationQueue, type CreationOutcome } from './topic-creation-queue.js'
 
 export interface TopicAdminOptions {
@@ -30,7 +35,7 @@ export interface TopicDescription {
 }
 
 interface KnownTopic {
-  partitions: readonly PartitionMetadata[]
+  partitions: number
   /** When the partitions were looked up. */
   at: number
 }
@@ -38,30 +43,34 @@ interface KnownTopic {
 const PARTITIONS_TTL_MS = 60_000
 /** Longest wait for a new topic's leaders: within the 4 s a publish may take. */
 const LEADERS_WAIT_MS = 3000
+/** Kafka's ListOffsets timestamps for "first kept" and "next to be written". */
+const EARLIEST = -2n
+const LATEST = -1n
+/** Errors that mean Kafka refused the topic itself, not that it was busy. */
+const REFUSALS = ['INVALID_TOPIC_EXCEPTION', 'INVALID_PARTITIONS', 'INVALID_REPLICATION_FACTOR']
 
 export class TopicAdmin {
   readonly #admin: Admin
   readonly #options: TopicAdminOptions
   readonly #logger: Logger
   readonly #known = new Map<string, KnownTopic>()
-  readonly #creating = new Map<string, Promise<readonly PartitionMetadata[]>>()
+  readonly #creating = new Map<string, Promise<number>>()
   readonly #creations = new TopicCreationQueue({
     create: (topics) => this.#createMany(topics),
   })
-  #connection: Promise<void> | undefined
 
   constructor(kafka: KafkaClient, options: TopicAdminOptions, logger: Logger) {
-    this.#admin = kafka.admin()
+    this.#admin = kafka.watch(new Admin(kafka.baseOptions('admin')), 'admin')
     this.#options = options
     this.#logger = logger
   }
 
   /**
    * Makes sure the herald topic exists, creating it with herald's partition count if not, and
-   * resolves with its partitions. Known topics answer from memory; their partitions are looked up
-   * again after PARTITIONS_TTL_MS, so partitions added by an operator are used.
+   * resolves with its number of partitions. Known topics answer from memory; their partitions are
+   * looked up again after PARTITIONS_TTL_MS, so partitions added by an operator are used.
    */
-  ensureTopic(topic: string): Promise<readonly PartitionMetadata[]> {
+  ensureTopic(topic: string): Promise<number> {
     const known = this.#known.get(topic)
     if (known !== undefined && Date.now() - known.at < PARTITIONS_TTL_MS) {
       return Promise.resolve(known.partitions)
@@ -81,7 +90,7 @@ export class TopicAdmin {
 
   /** The herald topics that exist now, by herald name, sorted. */
   async listTopics(): Promise<string[]> {
-    const names = await this.#withConnection(() => this.#admin.listTopics())
+    const names = await this.#request('list topics', () => this.#admin.listTopics())
     return names
       .map((name) => heraldTopicName(this.#options.topicPrefix, name))
       .filter((name): name is string => name !== undefined)
@@ -91,9 +100,29 @@ export class TopicAdmin {
   /** Each partition's first offset still kept (`low`) and the next offset to be written (`high`). */
   async offsets(topic: string): Promise<PartitionOffsets[]> {
     const kafkaTopic = kafkaTopicName(this.#options.topicPrefix, topic)
-    const offsets = await this.#withConnection(() => this.#admin.fetchTopicOffsets(kafkaTopic))
-    return offsets
-      .map(({ partition, low, high }) => ({ partition, low: BigInt(low), high: BigInt(high) }))
+    const partitions = (await this.#leadersOf([kafkaTopic])).get(kafkaTopic) ?? 0
+    const at = (timestamp: bigint) =>
+      this.#request(`list offsets of "${topic}"`, () =>
+        this.#admin.listOffsets({
+          topics: [
+            {
+              name: kafkaTopic,
+              partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({
+                partitionIndex,
+                timestamp,
+              })),
+            },
+          ],
+        }),
+      )
+    const [earliest, latest] = await Promise.all([at(EARLIEST), at(LATEST)])
+    const lows = new Map(earliest[0]?.partitions.map((p) => [p.partitionIndex, p.offset]))
+    return (latest[0]?.partitions ?? [])
+      .map(({ partitionIndex, offset }) => ({
+        partition: partitionIndex,
+        low: lows.get(partitionIndex) ?? 0n,
+        high: offset,
+      }))
       .sort((a, b) => a.partition - b.partition)
   }
 
@@ -102,60 +131,42 @@ export class TopicAdmin {
     const names = await this.listTopics()
     if (names.length === 0) return []
     const kafkaNames = names.map((name) => kafkaTopicName(this.#options.topicPrefix, name))
-    const { topics } = await this.#withConnection(() =>
-      this.#admin.fetchTopicMetadata({ topics: kafkaNames }),
+    const metadata = await this.#request('describe topics', () =>
+      this.#admin.metadata({ topics: kafkaNames, forceUpdate: true }),
     )
-    return topics
-      .map(({ name, partitions }) => ({
+    return [...metadata.topics]
+      .map(([name, { partitionsCount }]) => ({
         name: heraldTopicName(this.#options.topicPrefix, name) as string,
-        partitions: partitions.length,
+        partitions: partitionsCount,
       }))
       .sort((a, b) => a.name.localeCompare(b.name))
   }
 
   /** Creates a topic explicitly; TopicExistsError when it is already there. */
   async createTopic(topic: string, partitions: number): Promise<void> {
-    const created = await this.#createOrFind(topic, partitions)
-    if (!created) throw new TopicExistsError(topic)
-  }
-
-  async disconnect(): Promise<void> {
-    if (this.#connection !== undefined) await this.#admin.disconnect()
-    this.#connection = undefined
-  }
-
-  /** Resolves true when this call created the topic, false when it existed. */
-  async #createOrFind(topic: string, partitions: number): Promise<boolean> {
-    const { topicPrefix, replicationFactor } = this.#options
+    const kafkaTopic = kafkaTopicName(this.#options.topicPrefix, topic)
     try {
-      const created = await this.#withConnection(() =>
-        this.#admin.createTopics({
-          topics: [
-            {
-              topic: kafkaTopicName(topicPrefix, topic),
-              numPartitions: partitions,
-              replicationFactor,
-            },
-          ],
-          // kafkajs's own wait gives up when the broker does not know the topic yet (KRaft
-          // publishes new topics asynchronously): #awaitLeaders waits for that too.
-          waitForLeaders: false,
-        }),
-      )
-      const metadata = await this.#awaitLeaders(kafkaTopicName(topicPrefix, topic))
-      if (created) {
-        this.#logger.info({ topic, partitions }, 'created topic')
-        this.#options.onCreated?.([topic])
-      }
-      this.#known.set(topic, { partitions: metadata, at: Date.now() })
-      return created
+      await this.#admin.createTopics({
+        topics: [kafkaTopic],
+        partitions,
+        replicas: this.#options.replicationFactor,
+      })
     } catch (error) {
-      const types = kafkaErrorTypes(error)
-      if (types.includes('INVALID_TOPIC_EXCEPTION') || types.includes('INVALID_PARTITIONS')) {
+      const ids = kafkaErrorIds(error)
+      if (ids.includes('TOPIC_ALREADY_EXISTS')) throw new TopicExistsError(topic)
+      if (ids.some((id) => REFUSALS.includes(id))) {
         throw new TopicRejectedError(topic, `Kafka refused topic "${topic}"`, { cause: error })
       }
       throw new KafkaUnavailableError(`could not create topic "${topic}"`, { cause: error })
     }
+    const count = (await this.#awaitLeadersOf([kafkaTopic])).get(kafkaTopic) as number
+    this.#known.set(topic, { partitions: count, at: Date.now() })
+    this.#logger.info({ topic, partitions }, 'created topic')
+    this.#options.onCreated?.([topic])
+  }
+
+  async disconnect(): Promise<void> {
+    await this.#admin.close()
   }
 
   /**
@@ -166,31 +177,23 @@ export class TopicAdmin {
     const { topicPrefix, partitions, replicationFactor } = this.#options
     const refused = new Map<string, Error>()
     try {
-      await this.#withConnection(() =>
-        this.#admin.createTopics({
-          topics: topics.map((topic) => ({
-            topic: kafkaTopicName(topicPrefix, topic),
-            numPartitions: partitions,
-            replicationFactor,
-          })),
-          waitForLeaders: false,
-        }),
-      )
+      await this.#admin.createTopics({
+        topics: topics.map((topic) => kafkaTopicName(topicPrefix, topic)),
+        partitions,
+        replicas: replicationFactor,
+      })
     } catch (error) {
       const perTopic = topicErrors(error)
       if (perTopic === undefined) {
         const failure = new KafkaUnavailableError('could not create topics', { cause: error })
         return new Map(topics.map((topic) => [topic, { ok: false, error: failure }]))
       }
-      for (const [kafkaTopic, type] of perTopic) {
+      for (const [kafkaTopic, id] of perTopic) {
         const topic = kafkaTopic.slice(topicPrefix.length)
-        if (type === 'INVALID_TOPIC_EXCEPTION' || type === 'INVALID_PARTITIONS') {
+        if (REFUSALS.includes(id)) {
           refused.set(topic, new TopicRejectedError(topic, `Kafka refused topic "${topic}"`))
-        } else if (type !== 'TOPIC_ALREADY_EXISTS') {
-          refused.set(
-            topic,
-            new KafkaUnavailableError(`could not create topic "${topic}": ${type}`),
-          )
+        } else if (id !== 'TOPIC_ALREADY_EXISTS') {
+          refused.set(topic, new KafkaUnavailableError(`could not create topic "${topic}": ${id}`))
         }
       }
     }
@@ -199,58 +202,40 @@ export class TopicAdmin {
     const present = topics.filter((topic) => !refused.has(topic))
     if (present.length === 0) return outcomes
     try {
-      const metadata = await this.#awaitLeadersOf(
+      const counts = await this.#awaitLeadersOf(
         present.map((topic) => kafkaTopicName(topicPrefix, topic)),
       )
       const at = Date.now()
       for (const topic of present) {
-        const partitionMetadata = metadata.get(kafkaTopicName(topicPrefix, topic)) ?? []
-        this.#known.set(topic, { partitions: partitionMetadata, at })
+        const count = counts.get(kafkaTopicName(topicPrefix, topic)) as number
+        this.#known.set(topic, { partitions: count, at })
         outcomes.set(topic, { ok: true, created: true })
       }
       this.#logger.info({ topics: present.length, partitions }, 'created or found topics')
       this.#options.onCreated?.(present)
     } catch (error) {
-      const failure = new KafkaUnavailableError('new topics have no leader yet', { cause: error })
-      for (const topic of present) outcomes.set(topic, { ok: false, error: failure })
+      for (const topic of present) outcomes.set(topic, { ok: false, error: error as Error })
     }
     return outcomes
   }
 
   async #refreshPartitions(topic: string): Promise<void> {
-    try {
-      const partitions = await this.#awaitLeaders(kafkaTopicName(this.#options.topicPrefix, topic))
-      this.#known.set(topic, { partitions, at: Date.now() })
-    } catch (error) {
-      throw new KafkaUnavailableError(`could not look up topic "${topic}"`, { cause: error })
-    }
-  }
-
-  /** Resolves with a topic's partitions once every one has a leader to take records. */
-  async #awaitLeaders(kafkaTopic: string): Promise<PartitionMetadata[]> {
-    return (await this.#awaitLeadersOf([kafkaTopic])).get(kafkaTopic) as PartitionMetadata[]
+    const kafkaTopic = kafkaTopicName(this.#options.topicPrefix, topic)
+    const partitions = (await this.#awaitLeadersOf([kafkaTopic])).get(kafkaTopic) as number
+    this.#known.set(topic, { partitions, at: Date.now() })
   }
 
   /**
-   * Each topic's partitions, once every partition of every one has a leader. A topic just created
-   * is unknown or leaderless for a moment (KRaft publishes it asynchronously), and a request may
-   * meet a connection another one just dropped: both are retried until LEADERS_WAIT_MS is over.
+   * Each topic's partition count, once every partition of every one has a leader. A topic just
+   * created is unknown or leaderless for a moment (KRaft publishes it asynchronously): retried
+   * until LEADERS_WAIT_MS is over.
    */
-  async #awaitLeadersOf(kafkaTopics: readonly string[]): Promise<Map<string, PartitionMetadata[]>> {
+  async #awaitLeadersOf(kafkaTopics: readonly string[]): Promise<Map<string, number>> {
     const deadline = Date.now() + LEADERS_WAIT_MS
     let lastError: unknown
     while (Date.now() < deadline) {
       try {
-        const { topics } = await this.#withConnection(() =>
-          this.#admin.fetchTopicMetadata({ topics: [...kafkaTopics] }),
-        )
-        const led = topics.filter(
-          ({ partitions }) =>
-            partitions.length > 0 && partitions.every((partition) => partition.leader >= 0),
-        )
-        if (led.length === kafkaTopics.length) {
-          return new Map(led.map(({ name, partitions }) => [name, partitions]))
-        }
+        return await this.#leadersOf(kafkaTopics)
       } catch (error) {
         lastError = error
       }
@@ -261,44 +246,63 @@ export class TopicAdmin {
     })
   }
 
-  /**
-   * Runs `request` on a connected admin client. kafkajs's admin does not reconnect by itself once
-   * its broker connection broke (a broker restart or stall leaves it answering "Broker not
-   * connected" for good), so a failed request drops the connection and the next one makes a new one.
-   */
-  async #withConnection<T>(request: () => Promise<T>): Promise<T> {
-    this.#connection ??= this.#admin.connect()
+  /** Each topic's partition count; rejects when one is unknown or has a partition without leader. */
+  async #leadersOf(kafkaTopics: readonly string[]): Promise<Map<string, number>> {
+    const metadata = await this.#admin.metadata({
+      topics: [...kafkaTopics],
+      forceUpdate: true,
+      retries: 0,
+    })
+    const counts = new Map<string, number>()
+    for (const name of kafkaTopics) {
+      const topic = metadata.topics.get(name)
+      const led =
+        topic !== undefined &&
+        topic.partitionsCount > 0 &&
+        topic.partitions.every((partition) => partition.leader >= 0)
+      if (!led) throw new KafkaUnavailableError(`topic ${name} has no leader yet`)
+      counts.set(name, topic.partitionsCount)
+    }
+    return counts
+  }
+
+  async #request<T>(what: string, request: () => Promise<T>): Promise<T> {
     try {
-      await this.#connection
       return await request()
     } catch (error) {
-      this.#connection = undefined
-      await this.#admin.disconnect().catch(() => undefined)
-      throw error
+      throw new KafkaUnavailableError(`could not ${what}`, { cause: error })
     }
   }
 }
 
-/** Kafka topic → error type of a kafkajs CreateTopics failure; undefined when it was no answer. */
+/**
+ * Kafka topic → error id of a failed CreateTopics, from the broker's answer inside the error; the
+ * topics it created have no entry. Undefined when the error carries no answer (Kafka unreachable).
+ */
 function topicErrors(error: unknown): Map<string, string> | undefined {
-  const { errors } = (error ?? {}) as { errors?: unknown }
-  if (!Array.isArray(errors)) return undefined
+  const response = findResponse(error)
+  if (response === undefined) return undefined
   const perTopic = new Map<string, string>()
-  for (const entry of errors as { topic?: unknown; type?: unknown }[]) {
-    if (typeof entry.topic !== 'string' || typeof entry.type !== 'string') return undefined
-    perTopic.set(entry.topic, entry.type)
+  for (const { name, errorCode } of response.topics) {
+    if (errorCode !== 0) perTopic.set(name, protocolErrorsCodesById[errorCode] ?? String(errorCode))
   }
   return perTopic
 }
 
-/** The protocol error types in a kafkajs error, those of an aggregate's errors and its causes too. */
-function kafkaErrorTypes(error: unknown): string[] {
-  if (typeof error !== 'object' || error === null) return []
-  const { type, errors, cause } = error as { type?: unknown; errors?: unknown; cause?: unknown }
-  // kafkajs's own retrier gives up on a topic still settling with a wrapper whose cause says why.
-  const nested = [
-    ...(Array.isArray(errors) ? errors.flatMap(kafkaErrorTypes) : []),
-    ...kafkaErrorTypes(cause),
-  ]
-  return typeof type === 'string' ? [type, ...nested] : nested
+interface CreateTopicsAnswer {
+  topics: { name: string; errorCode: number }[]
+}
+
+/** The broker's CreateTopics answer a (possibly wrapped) response error holds. */
+function findResponse(error: unknown): CreateTopicsAnswer | undefined {
+  if (typeof error !== 'object' || error === null) return undefined
+  const { response, errors } = error as { response?: unknown; errors?: unknown }
+  const topics = (response as { topics?: unknown } | undefined)?.topics
+  if (Array.isArray(topics)) return response as CreateTopicsAnswer
+  if (!Array.isArray(errors)) return undefined
+  for (const inner of errors) {
+    const found = findResponse(inner)
+    if (found !== undefined) return found
+  }
+  return undefined
 }

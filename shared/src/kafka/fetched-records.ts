@@ -1,0 +1,52 @@
+// Turns the record batches of one partition of a Fetch answer into herald's records. Kafka answers
+// whole batches, so a batch may start before the offset asked for; control batches (transaction
+// markers) hold no records for herald but still move the position past them.
+
+import { IS_CONTROL, type RecordsBatch } from '@platformatic/kafka'
+
+/** One record as herald sees it, whichever Kafka client wrote it. */
+export interface ConsumedRecord {
+  /** herald topic name (without the prefix). */
+  topic: string
+  partition: number
+  offset: string
+  timestamp: number
+  key: string | null
+  value: Buffer | null
+}
+
+export interface FetchedRecords {
+  records: ConsumedRecord[]
+  /** The offset to fetch next: past the last batch answered, or `from` when there was none. */
+  next: bigint
+}
+
+/** The records at `from` or later, up to (not including) `to` when given. */
+export function recordsFromBatches(
+  topic: string,
+  partition: number,
+  batches: readonly RecordsBatch[] | null | undefined,
+  from: bigint,
+  to?: bigint,
+): FetchedRecords {
+  const records: ConsumedRecord[] = []
+  let next = from
+  for (const batch of batches ?? []) {
+    const end = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n
+    if (end > next) next = end
+    if ((batch.attributes & IS_CONTROL) !== 0) continue
+    for (const record of batch.records) {
+      const offset = batch.firstOffset + BigInt(record.offsetDelta)
+      if (offset < from || (to !== undefined && offset >= to)) continue
+      records.push({
+        topic,
+        partition,
+        offset: offset.toString(),
+        timestamp: Number(batch.firstTimestamp + record.timestampDelta),
+        key: record.key?.toString('utf8') ?? null,
+        value: record.value,
+      })
+    }
+  }
+  return { records, next }
+}
