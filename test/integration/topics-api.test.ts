@@ -1,6 +1,13 @@
 // The topics API through nginx: list, create, history and position, with their errors.
 
-import type { ErrorBody, Notification, Position, PublishReceipt } from '@herald/shared'
+import type {
+  BatchItemResult,
+  ErrorBody,
+  Notification,
+  NotifyBatchAnswer,
+  Position,
+  PublishReceipt,
+} from '@herald/shared'
 import { describe, expect, it } from 'vitest'
 
 import { getJson, postAccepted } from '../support/http.js'
@@ -65,6 +72,48 @@ describe('topics', () => {
     ['an array', ['x'], 400, 'invalid_body'],
   ])('refuses to create a topic with %s', async (_case, body, status, code) => {
     expectError(await postJson('/topics', body), status, code)
+  })
+
+  it('answers a batch to 1,000 new topics item by item; resending what was not stored stores every one', async () => {
+    const prefix = uniqueTopic('batch1000')
+    let pending = Array.from({ length: 1000 }, (_, i) => ({
+      topic: `${prefix}.t${i}`,
+      message: { i },
+    }))
+    const stored = new Map<string, PublishReceipt>()
+    // Kafka readies new partitions at a bounded rate; what it could not take in time is answered
+    // 503 item by item, and a client resends those.
+    for (let round = 0; pending.length > 0 && round < 10; round += 1) {
+      const answer = await postJson('/notify/batch', pending)
+      expect(answer.status).toBe(200)
+      const { results, accepted } = answer.body as NotifyBatchAnswer
+      expect(results).toHaveLength(pending.length)
+      expect(accepted).toBeGreaterThan(0)
+      const next: typeof pending = []
+      results.forEach((result, index) => {
+        const item = pending[index] as (typeof pending)[number]
+        if (result.status === 202)
+          stored.set(item.topic, result as BatchItemResult & PublishReceipt)
+        else {
+          expect(result).toMatchObject({ status: 503, error: { code: 'kafka_unavailable' } })
+          next.push(item)
+        }
+      })
+      pending = next
+    }
+    expect(pending).toEqual([])
+    expect(stored.size).toBe(1000)
+    const list = await getJson<{ topics: { name: string; partitions: number }[] }>(
+      `${stack().url}/topics`,
+    )
+    const made = list.body.topics.filter(({ name }) => name.startsWith(`${prefix}.`))
+    expect(made).toHaveLength(1000)
+    // Every item is in its topic: the last one, say, whose history holds it (a 503 means "not
+    // confirmed", so an item answered 503 may be there twice after its resend).
+    const last = await getJson<Messages>(
+      `${stack().url}/topics/${encodeURIComponent(`${prefix}.t999`)}/messages`,
+    )
+    expect(last.body.messages.map((n) => n.message)).toContainEqual({ i: 999 })
   })
 
   it('answers 405 to other methods', async () => {

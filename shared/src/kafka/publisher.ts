@@ -61,6 +61,8 @@ interface Pending {
 /** One produce request carries at most this much, well under Kafka's 1 MiB batch limit. */
 const MAX_FLUSH_BYTES = 512 * 1024
 const MAX_FLUSH_RECORDS = 2000
+/** Records are not sent with less than this (or a quarter of the publish timeout) left. */
+const MAX_SEND_MARGIN_MS = 1000
 
 export class KafkaPublisher {
   readonly #producer: Producer
@@ -121,6 +123,8 @@ export class KafkaPublisher {
   /** Stores one record; rejects with KafkaUnavailableError when Kafka does not acknowledge in time. */
   async publish(record: OutgoingRecord): Promise<PublishReceipt> {
     if (!this.#connected) throw new KafkaUnavailableError('not connected to Kafka')
+    // The caller's answer is due then, however long the topic took to create.
+    const expiresAt = Date.now() + this.#options.timeoutMs
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -134,7 +138,7 @@ export class KafkaPublisher {
       )
     })
     try {
-      return await Promise.race([this.#enqueue(record), deadline])
+      return await Promise.race([this.#enqueue(record, expiresAt), deadline])
     } finally {
       clearTimeout(timer)
     }
@@ -146,12 +150,11 @@ export class KafkaPublisher {
     await this.#producer.close()
   }
 
-  async #enqueue(record: OutgoingRecord): Promise<PublishReceipt> {
+  async #enqueue(record: OutgoingRecord, expiresAt: number): Promise<PublishReceipt> {
     const partitions = await this.#admin.ensureTopic(record.topic)
     const partition = this.#partitionOf(record, partitions)
     const bytes = record.value.length + (record.key?.length ?? 0)
     return new Promise<PublishReceipt>((resolve, reject) => {
-      const expiresAt = Date.now() + this.#options.timeoutMs
       this.#queue.push({ record, partition, bytes, expiresAt, resolve, reject })
       if (this.#queue.length >= MAX_FLUSH_RECORDS) this.#flush()
       else this.#flushTimer ??= setTimeout(() => this.#flush(), this.#options.lingerMs)
@@ -181,9 +184,11 @@ export class KafkaPublisher {
 
   #takeBatch(): Pending[] {
     // A record its caller already got a 503 for stays unsent: "not confirmed" means not stored
-    // whenever herald can help it.
-    const now = Date.now()
-    this.#queue = this.#queue.filter((pending) => pending.expiresAt > now)
+    // whenever herald can help it. So does one whose answer is due within the time an
+    // acknowledgement may take (new partitions are often not ready for a moment), else it would
+    // be stored after its caller heard 503.
+    const sendBy = Date.now() + Math.min(MAX_SEND_MARGIN_MS, this.#options.timeoutMs / 4)
+    this.#queue = this.#queue.filter((pending) => pending.expiresAt > sendBy)
     let bytes = 0
     let count = 0
     while (count < this.#queue.length && count < MAX_FLUSH_RECORDS) {
