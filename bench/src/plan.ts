@@ -115,9 +115,11 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
 
   async function topicSteps(target: HeraldTarget): Promise<void> {
     // The stream alone first: what the churn steps' figures are read against.
-    for (const rate of [0, ...options.topicRates]) {
+    for (const [index, rate] of [0, ...options.topicRates].entries()) {
       const label = rate === 0 ? 'no new topics' : `${rate} new topics/s`
-      await step(`${label} while a topic streams at 50/s`, () => topicChurn(context, target, rate))
+      await step(`${label} while a topic streams at 50/s`, () =>
+        topicChurn(context, target, rate, index),
+      )
     }
     const prefix = `bench-scale-${Date.now().toString(36)}`
     for (const count of options.topicCounts) {

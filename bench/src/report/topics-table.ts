@@ -8,8 +8,11 @@ import { formatCount, formatMs } from './format.js'
 export function topicsTables(results: readonly ScenarioResult[]): string[] {
   const byId = new Map(results.map((result) => [result.id, result]))
   const lines: string[] = []
-  const rates = idsMatching(results, /^topics-churn-(\d+)-stream$/)
-  if (rates.length > 0) {
+  const churnSteps = results.flatMap(({ id }) => {
+    const match = /^topics-churn-(\d+-\d+)-stream$/.exec(id)?.[1]
+    return match === undefined ? [] : [match]
+  })
+  if (churnSteps.length > 0) {
     lines.push(
       'Topic churn (a topic streaming at 50/s while new topics appear, each made by its first ' +
         'POST; first records at a subscriber of a pattern matching them; counts exact):',
@@ -17,9 +20,10 @@ export function topicsTables(results: readonly ScenarioResult[]): string[] {
       '| new topics/s | topics made | first record p50 / p99 / max ms | first POST → 202 p99 ms | streaming topic p50 / p99 / max ms | lost | twice | not 202 |',
       '| --: | --: | --: | --: | --: | --: | --: | --: |',
     )
-    for (const rate of rates) {
-      const stream = byId.get(`topics-churn-${rate}-stream`) as ScenarioResult
-      const first = byId.get(`topics-churn-${rate}-first`)
+    for (const churnStep of churnSteps) {
+      const rate = churnStep.split('-')[1] as string
+      const stream = byId.get(`topics-churn-${churnStep}-stream`) as ScenarioResult
+      const first = byId.get(`topics-churn-${churnStep}-first`)
       const post = first?.details.firstPostToAcceptedMs as LatencySummary | undefined
       const cells = [
         String(rate),

@@ -15,6 +15,8 @@ export async function topicChurn(
   context: ScenarioContext,
   target: HeraldTarget,
   rate: number,
+  /** Which churn step this is (0 for the stream alone), so that repeated rates stay apart. */
+  ordinal: number,
 ): Promise<ScenarioResult[]> {
   const { options } = context
   const name = `bench-churn-${Date.now().toString(36)}-${rate}`
@@ -42,7 +44,7 @@ export async function topicChurn(
     const seconds = (nowMs() - startedAt) / 1000
     const cpu = sample()
     await watcher.drain()
-    return churnRows(watcher, { rate, made, seconds, cpu, stream: `${name}-stream` })
+    return churnRows(watcher, { ordinal, rate, made, seconds, cpu, stream: `${name}-stream` })
   } finally {
     watcher.close()
   }
@@ -51,6 +53,7 @@ export async function topicChurn(
 function churnRows(
   watcher: TopicWatcher,
   step: {
+    ordinal: number
     rate: number
     made: number
     seconds: number
@@ -58,7 +61,7 @@ function churnRows(
     stream: string
   },
 ): ScenarioResult[] {
-  const { rate, made, seconds, cpu, stream } = step
+  const { ordinal, rate, made, seconds, cpu, stream } = step
   const counts = watcher.tally.counts()
   const { lost: streamLost, duplicates: streamDuplicates } = watcher.tally.countsOf(stream)
   const lostByTopic = Object.fromEntries(
@@ -81,7 +84,7 @@ function churnRows(
       : `${rate} new topics/s for ${Math.round(seconds)} s (${made} topics), one topic at 50/s`
   const rows: ScenarioResult[] = [
     {
-      id: `topics-churn-${rate}-stream`,
+      id: `topics-churn-${ordinal}-${rate}-stream`,
       group: 'topics',
       label:
         rate === 0 ? 'streaming topic, no new topics' : `streaming topic, ${rate} new topics/s`,
@@ -100,7 +103,7 @@ function churnRows(
   ]
   if (rate > 0) {
     rows.push({
-      id: `topics-churn-${rate}-first`,
+      id: `topics-churn-${ordinal}-${rate}-first`,
       group: 'topics',
       label: `new topics' first record, ${rate}/s`,
       subject: 'POST to a topic that did not exist → a subscriber of a pattern matching it',

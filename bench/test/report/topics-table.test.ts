@@ -28,20 +28,22 @@ const row = (id: string, fields: Partial<ScenarioResult>): ScenarioResult => ({
 })
 
 describe('topicsTables', () => {
-  it('gives one churn line per rate: first records, the stream, and the counts of both rows', () => {
+  it('gives one churn line per step, repeated rates apart: first records, the stream, the counts', () => {
     const lines = topicsTables([
-      row('topics-churn-10-stream', {
+      row('topics-churn-1-10-stream', {
         details: { newTopics: 200, lost: 1, duplicates: 0, otherStatuses: { '503': 2 } },
       }),
-      row('topics-churn-10-first', {
+      row('topics-churn-1-10-first', {
         unit: 'topics/s',
         latency: latency(80, 500, 700),
         details: { lost: 0, duplicates: 3, firstPostToAcceptedMs: latency(20, 120, 130) },
       }),
+      row('topics-churn-2-10-stream', { details: { newTopics: 190 } }),
     ])
     expect(lines).toContain(
       '| 10 | 200 | 80.0 / 500 / 700 | 120 | 5.00 / 50.0 / 90.0 | 1 | 3 | 2 |',
     )
+    expect(lines).toContain('| 10 | 190 |  |  | 5.00 / 50.0 / 90.0 | 0 | 0 | 0 |')
   })
 
   it('gives one scale line per count: idle CPU and RSS, the stream, the SIGTERM figures', () => {

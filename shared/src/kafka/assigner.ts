@@ -49,8 +49,9 @@ export function assignPartitions(
     }
   }
 
+  const subscribed = new Map(ids.map((id) => [id, new Set(members.get(id)?.topics)]))
   for (const topic of [...partitionsByTopic.keys()].sort()) {
-    const eligible = ids.filter((id) => members.get(id)?.topics.includes(topic) === true)
+    const eligible = ids.filter((id) => subscribed.get(id)?.has(topic) === true)
     for (let partition = 0; partition < (partitionsByTopic.get(topic) ?? 0); partition += 1) {
       const key = partitionKey(topic, partition)
       let owner = owners.get(key)
@@ -77,8 +78,9 @@ function currentOwners(
   const generations = new Map<string, number>()
   for (const id of [...members.keys()].sort()) {
     const member = members.get(id) as MemberSubscription
+    const subscribed = new Set(member.topics)
     for (const [topic, partitions] of member.owned) {
-      if (!member.topics.includes(topic)) continue
+      if (!subscribed.has(topic)) continue
       for (const partition of partitions) {
         if (partition >= (partitionsByTopic.get(topic) ?? 0)) continue
         const key = partitionKey(topic, partition)

@@ -11,6 +11,7 @@ import {
   Consumer,
   FetchIsolationLevels,
   type GroupAssignment,
+  type GroupProtocolSubscription,
 } from '@platformatic/kafka'
 import type { Logger } from 'pino'
 
@@ -159,9 +160,8 @@ export class KafkaSubscriber {
         groupId: this.#options.groupId,
         // The classic protocol with cooperative rebalancing; the assignment is herald's (the
         // broker-side KIP-848 assignors move partitions of unrelated topics: docs/kafka-clients.md).
-        protocols: [{ name: 'cooperative-sticky', version: 3 }],
+        protocols: [this.#protocol()],
         partitionAssigner: heraldAssigner,
-        protocolsMetadata: () => encodeArrival(this.#arriving()),
         // A consumer that died hands its partitions over after 10 s. Not less: a broker that stalls
         // longer than the session expires every member at once when it resumes.
         sessionTimeout: 10_000,
@@ -191,6 +191,22 @@ export class KafkaSubscriber {
       requestTimeout: this.#kafka.settings.requestTimeoutMs,
     })
     return consumer
+  }
+
+  /**
+   * The group protocol this member offers; its user data says whether it is arriving, read anew
+   * on every join, the library's own rejoins included. (A `protocolsMetadata` hook would do the
+   * same but makes the library fetch every topic's metadata before each join.)
+   */
+  #protocol(): GroupProtocolSubscription {
+    const arriving = () => this.#arriving()
+    return {
+      name: 'cooperative-sticky',
+      version: 3,
+      get metadata() {
+        return encodeArrival(arriving())
+      },
+    }
   }
 
   /**
