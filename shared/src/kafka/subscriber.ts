@@ -7,7 +7,6 @@
 // `refreshIntervalMs` for topics other Kafka clients create.
 
 import {
-  ConnectionPool,
   Consumer,
   FetchIsolationLevels,
   type GroupAssignment,
@@ -62,8 +61,12 @@ export class KafkaSubscriber {
   readonly #admin: TopicAdmin
   readonly #options: SubscriberOptions
   readonly #logger: Logger
+  /** The group member: membership, heartbeats, commits. */
   #consumer: Consumer | undefined
-  #fetchPool: ConnectionPool | undefined
+  /** Fetches only, with connections of its own and no subscription to keep metadata of. */
+  #fetcher: Consumer | undefined
+  /** A fetch met a moved leader or a topic gone: look the leaders up again before the next. */
+  #staleLeaders = false
   #topics: string[] = []
   #joined = false
   #stopped = false
@@ -135,7 +138,7 @@ export class KafkaSubscriber {
     await this.#consumer?.close(true).catch((error: unknown) => {
       this.#logger.warn({ err: error }, 'could not leave the consumer group cleanly')
     })
-    await this.#fetchPool?.close()
+    await this.#fetcher?.close()
     this.#consumer = undefined
   }
 
@@ -168,6 +171,9 @@ export class KafkaSubscriber {
         rebalanceTimeout: 20_000,
         // Members learn of a rebalance at their next heartbeat: keep that wait short.
         heartbeatInterval: 300,
+        // Every group request looks up the subscribed topics' metadata first; refreshed once a
+        // minute rather than every 5 s, so a partition added to a topic counts within a minute.
+        metadataMaxAge: METADATA_MAX_AGE_MS,
         autocommit: false,
         isolationLevel: FetchIsolationLevels.READ_UNCOMMITTED,
       }),
@@ -186,10 +192,17 @@ export class KafkaSubscriber {
         'joined the consumer group',
       )
     })
-    this.#fetchPool = new ConnectionPool(`${this.#kafka.settings.clientId}-fetch`, {
-      connectTimeout: Math.min(3000, this.#kafka.settings.requestTimeoutMs),
-      requestTimeout: this.#kafka.settings.requestTimeoutMs,
-    })
+    // A client of its own for fetching: its long polls never delay a heartbeat, and the library
+    // looks up metadata for every subscribed topic before each request of a client that has a
+    // subscription, which at thousands of topics made a metadata request of nearly every fetch.
+    this.#fetcher = this.#kafka.watch(
+      new Consumer({
+        ...this.#kafka.baseOptions('fetcher'),
+        groupId: this.#options.groupId,
+        isolationLevel: FetchIsolationLevels.READ_UNCOMMITTED,
+      }),
+      'fetcher',
+    )
     return consumer
   }
 
@@ -383,14 +396,17 @@ export class KafkaSubscriber {
   #pump(): void {
     clearTimeout(this.#pumpTimer)
     this.#pumpTimer = undefined
-    const consumer = this.#consumer
-    if (this.#stopped || consumer === undefined) return
+    const fetcher = this.#fetcher
+    if (this.#stopped || fetcher === undefined) return
     this.#syncAssignment()
     const ready = [...this.#held].filter(([key]) => this.#positions.has(key))
     if (ready.length === 0) return
     const topics = [...new Set(ready.map(([, held]) => held.kafkaTopic))]
-    consumer
-      .metadata({ topics })
+    const forceUpdate = this.#staleLeaders
+    this.#staleLeaders = false
+    fetcher
+      // Leaders rarely move, and a fetch that meets a moved one says so (#staleLeaders).
+      .metadata({ topics, forceUpdate, metadataMaxAge: METADATA_MAX_AGE_MS })
       .then((metadata) => {
         const byNode = new Map<number, Map<string, FetchRequestTopic>>()
         for (const [key, { kafkaTopic, partition }] of ready) {
@@ -431,20 +447,18 @@ export class KafkaSubscriber {
     topics: FetchRequestTopic[],
     names: ReadonlyMap<string, string>,
   ): Promise<void> {
-    const consumer = this.#consumer as Consumer
+    const fetcher = this.#fetcher as Consumer
     let response: FetchResponse | undefined
     try {
-      response = await consumer.fetch({
-        node,
-        topics,
-        maxWaitTime: FETCH_MAX_WAIT_MS,
-        connectionPool: this.#fetchPool,
-      })
+      response = await fetcher.fetch({ node, topics, maxWaitTime: FETCH_MAX_WAIT_MS })
     } catch (error) {
       // A partition error fails the whole fetch; the answer inside still holds the good ones.
       response = (error as { response?: FetchResponse }).response
       const ids = kafkaErrorIds(error)
       this.#logger.debug({ err: error, node, errors: ids }, 'fetch failed')
+      if (ids.some((id) => STALE_LEADER_ERRORS.includes(id)) || response === undefined) {
+        this.#staleLeaders = true
+      }
       if (ids.includes('OFFSET_OUT_OF_RANGE')) this.#resetOutOfRange(response, names)
       if (response !== undefined) await this.#deliver(response, topics, names)
       // Not at once again: a broker away or a topic just deleted answers the same for a while.
@@ -553,6 +567,17 @@ export class KafkaSubscriber {
     return kafkaTopicName(this.#options.topicPrefix, topic)
   }
 }
+
+/** How long leaders and partition counts are trusted without a sign that they changed. */
+const METADATA_MAX_AGE_MS = 60_000
+/** Fetch errors that mean the metadata in hand is out of date. */
+const STALE_LEADER_ERRORS = [
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'FENCED_LEADER_EPOCH',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'UNKNOWN_TOPIC_ID',
+]
 
 /** Kafka's error code for a fetch position the log does not hold. */
 const OFFSET_OUT_OF_RANGE = 1
