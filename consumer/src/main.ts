@@ -101,9 +101,8 @@ const subscriber = new KafkaSubscriber(
 
 const announcementChannel = topicAnnouncementChannel(config.topicPrefix)
 redisAnnouncements.on('message', (channel: string, message: string) => {
-  if (channel === announcementChannel && decodeTopicAnnouncement(message) !== undefined) {
-    subscriber.refreshNow()
-  }
+  const topics = channel === announcementChannel ? decodeTopicAnnouncement(message) : undefined
+  if (topics !== undefined) subscriber.addTopics(topics)
 })
 // ioredis subscribes again by itself after a reconnect.
 void redisAnnouncements.subscribe(announcementChannel).catch((error: unknown) => {

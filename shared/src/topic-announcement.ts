@@ -1,7 +1,7 @@
 // How a producer tells every consumer at once that topics were just created: one Redis PUBLISH
-// of their names on one channel. Consumers then look at the topics right away instead of listing
-// them several times a second; a slow listing still finds topics other Kafka clients create, and
-// any announcement that Redis lost.
+// of their names on one channel. Consumers add those topics at once, without listing every topic;
+// a slow listing still finds topics other Kafka clients create, and any announcement that Redis
+// lost.
 
 import { isValidTopic } from './topic.js'
 

@@ -3,8 +3,8 @@
 // assigner). A topic joins by a rebalance that moves no partition already held, and this member
 // keeps fetching what it holds meanwhile: the library handles membership, heartbeats and commits,
 // herald runs the fetch loop (one long poll per broker, on connections of its own) and keeps the
-// positions. Topics are looked up at once when a producer announces one (refreshNow) and every
-// `refreshIntervalMs` for topics other Kafka clients create.
+// positions. Topics a producer announces are added at once (addTopics); a listing every
+// `refreshIntervalMs` finds the topics other Kafka clients create, and the ones deleted.
 
 import {
   Consumer,
@@ -67,7 +67,11 @@ export class KafkaSubscriber {
   #fetcher: Consumer | undefined
   /** A fetch met a moved leader or a topic gone: look the leaders up again before the next. */
   #staleLeaders = false
-  #topics: string[] = []
+  #topics = new Set<string>()
+  /** Subscribed topics the last listing did not show: dropped if the next does not either. */
+  #missingOnce = new Set<string>()
+  /** The first listing is in: announced topics can be added to it. */
+  #listed = false
   #joined = false
   #stopped = false
   /** Joined the group at least once with its current member id: not arriving any more. */
@@ -108,7 +112,7 @@ export class KafkaSubscriber {
 
   /** How many topics this process consumes now. */
   get topicCount(): number {
-    return this.#topics.length
+    return this.#topics.size
   }
 
   /** Subscribes to the topics that exist now and starts watching for new ones. */
@@ -116,7 +120,8 @@ export class KafkaSubscriber {
     const topics = await this.#listTopics()
     const consumer = (this.#consumer ??= this.#createConsumer())
     for (const topic of topics) consumer.topics.track(this.#kafkaName(topic))
-    this.#topics = topics
+    this.#topics = new Set(topics)
+    this.#listed = true
     if (topics.length > 0) await this.#join()
     this.#joined = true
     this.#watchdog = setInterval(() => this.#checkMembership(), WATCHDOG_MS)
@@ -143,17 +148,31 @@ export class KafkaSubscriber {
   }
 
   /**
-   * Looks for new topics now instead of at the next interval (a producer announced some). Calls
-   * while a look runs fold into one more look after it.
+   * Subscribes to topics a producer just created and announced, without listing every topic:
+   * at a topic a second, listings would cost the broker more than everything else. Before start,
+   * the first listing is made at once instead.
    */
-  refreshNow(): void {
+  addTopics(announced: readonly string[]): void {
+    const consumer = this.#consumer
     if (this.#stopped) return
-    if (this.#refreshTimer === undefined) {
+    if (consumer === undefined || !this.#listed) {
       this.#refreshRequested = true
       return
     }
-    clearTimeout(this.#refreshTimer)
-    this.#runRefresh()
+    const ignored = this.#options.ignoredTopics
+    const added = announced.filter((t) => !this.#topics.has(t) && !ignored.includes(t))
+    if (added.length === 0) return
+    this.#logger.info(
+      { topics: this.#topics.size + added.length, added },
+      'topics announced; rejoining',
+    )
+    for (const topic of added) {
+      this.#topics.add(topic)
+      consumer.topics.track(this.#kafkaName(topic))
+    }
+    this.#join().catch((error: unknown) =>
+      this.#logger.warn({ err: error }, 'could not rejoin the consumer group; retrying'),
+    )
   }
 
   #createConsumer(): Consumer {
@@ -254,7 +273,7 @@ export class KafkaSubscriber {
    */
   #checkMembership(): void {
     const consumer = this.#consumer
-    if (this.#stopped || consumer === undefined || this.#topics.length === 0) return
+    if (this.#stopped || consumer === undefined || this.#topics.size === 0) return
     if (consumer.isActive() || this.#joining !== undefined) {
       this.#outOfGroupSince = undefined
       return
@@ -290,17 +309,26 @@ export class KafkaSubscriber {
   }
 
   async #refresh(): Promise<void> {
-    const topics = await this.#listTopics()
+    const listed = new Set(await this.#listTopics())
     const consumer = this.#consumer
     if (this.#stopped || consumer === undefined) return
-    const added = topics.filter((topic) => !this.#topics.includes(topic))
-    const removed = this.#topics.filter((topic) => !topics.includes(topic))
+    const added = [...listed].filter((topic) => !this.#topics.has(topic))
+    // A topic announced a moment ago may not be listed yet: only two listings in a row without
+    // it mean it was deleted.
+    const missing = [...this.#topics].filter((topic) => !listed.has(topic))
+    const removed = missing.filter((topic) => this.#missingOnce.has(topic))
+    this.#missingOnce = new Set(missing.filter((topic) => !removed.includes(topic)))
     if (added.length === 0 && removed.length === 0) return
-    this.#logger.info({ topics: topics.length, added, removed }, 'topic set changed; rejoining')
+    this.#logger.info({ topics: listed.size, added, removed }, 'topic set changed; rejoining')
     // A deleted topic must go: while it is subscribed, the group's metadata requests fail.
-    for (const topic of added) consumer.topics.track(this.#kafkaName(topic))
-    for (const topic of removed) consumer.topics.untrack(this.#kafkaName(topic))
-    this.#topics = topics
+    for (const topic of added) {
+      this.#topics.add(topic)
+      consumer.topics.track(this.#kafkaName(topic))
+    }
+    for (const topic of removed) {
+      this.#topics.delete(topic)
+      consumer.topics.untrack(this.#kafkaName(topic))
+    }
     await this.#join()
   }
 
