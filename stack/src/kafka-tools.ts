@@ -1,5 +1,5 @@
 // Apache Kafka's own command-line clients, run from the cached jars. Tests use them as the
-// independent writer and reader: a client that is not herald and not kafkajs.
+// independent writer and reader: a client that is neither herald nor the library herald uses.
 
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
