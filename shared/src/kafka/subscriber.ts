@@ -279,6 +279,9 @@ export class KafkaSubscriber {
       return
     }
     const since = (this.#outOfGroupSince ??= Date.now())
+    // The library rejoins by itself when a heartbeat says so, and is briefly out meanwhile: a
+    // second join would race its own. Only a member still out at the next check needs help.
+    if (Date.now() - since < WATCHDOG_MS) return
     if (Date.now() - since > MAX_OUT_OF_GROUP_MS) {
       this.#options.onFatal(new Error(`out of the consumer group for ${MAX_OUT_OF_GROUP_MS} ms`))
       return
