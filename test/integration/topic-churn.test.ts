@@ -30,37 +30,53 @@ interface AssignmentEvent {
   consumer: string
   kind: 'assigned' | 'revoked'
   partitions: string[]
+  /** When the consumer logged it, ms since the epoch. */
+  time: number
 }
 
-/** Every assignment change the consumers logged so far ("topic:partition" keys), in order. */
+/** Every assignment change the consumers logged so far ("topic:partition" keys), oldest first. */
 function assignmentEvents(): AssignmentEvent[] {
   return CONSUMERS.flatMap((consumer) => {
     const log = readFileSync(join(stack().dataDir, 'logs', `${consumer}.log`), 'utf8')
     return log.split('\n').flatMap((line): AssignmentEvent[] => {
       if (!line.startsWith('{')) return []
-      const entry = JSON.parse(line) as { msg?: string; assigned?: string[]; revoked?: string[] }
+      const entry = JSON.parse(line) as {
+        msg?: string
+        time: number
+        assigned?: string[]
+        revoked?: string[]
+      }
       if (entry.msg === 'partitions assigned')
-        return [{ consumer, kind: 'assigned', partitions: entry.assigned ?? [] }]
+        return [{ consumer, kind: 'assigned', partitions: entry.assigned ?? [], time: entry.time }]
       if (entry.msg === 'partitions revoked')
-        return [{ consumer, kind: 'revoked', partitions: entry.revoked ?? [] }]
+        return [{ consumer, kind: 'revoked', partitions: entry.revoked ?? [], time: entry.time }]
       return []
     })
-  })
+  }).sort((a, b) => a.time - b.time)
 }
 
-/** The consumer that holds a partition now, by its logged assignment events. */
+/**
+ * The consumer that got a partition last, by the logged events. A consumer that is stopped logs
+ * nothing, so the one that took a partition over from it is the holder.
+ */
 function holderOf(partition: string): string | undefined {
-  const held = new Map<string, boolean>()
+  let holder: string | undefined
   for (const { consumer, kind, partitions } of assignmentEvents()) {
-    if (partitions.includes(partition)) held.set(consumer, kind === 'assigned')
+    if (!partitions.includes(partition)) continue
+    if (kind === 'assigned') holder = consumer
+    else if (holder === consumer) holder = undefined
   }
-  return [...held].find(([, holds]) => holds)?.[0]
+  return holder
 }
 
 /** Posts numbered notifications one after another until `until` settles; returns the receipts. */
 async function streamUntil(topic: string, until: Promise<unknown>): Promise<PublishReceipt[]> {
   let done = false
-  void until.finally(() => (done = true))
+  const stop = () => {
+    done = true
+  }
+  // Its failure is the caller's to report; here it only ends the stream.
+  until.then(stop, stop)
   const receipts: PublishReceipt[] = []
   for (let i = 0; !done && i < 3000; i += 1) {
     receipts.push(await post(topic, { i }))
@@ -174,6 +190,7 @@ describe('a consumer out of the group mid-churn', () => {
       const other = stack().instances.find((i) => i.kind === 'consumer' && i.name !== holder)
       // Watch from the consumer that stays up, so the socket itself never goes away.
       const socket = await connectSubscriber(other?.url as string)
+      const otherPid = stack().supervisor.pid(other?.name as string)
       await subscribe(socket, [streamTopic, `${fresh}.*`])
 
       const newTopics: PublishReceipt[] = []
@@ -197,6 +214,9 @@ describe('a consumer out of the group mid-churn', () => {
       expect(seen.filter((offset) => streamed.includes(offset))).toEqual(streamed)
       for (const receipt of newTopics) await waitForMessages(socket, receipt.topic, 1, 45_000)
       await stack().supervisor.waitReady(holder, 60_000)
+      // The consumer that stayed up took the other's partitions and the new topics on its own,
+      // never restarting meanwhile.
+      expect(stack().supervisor.pid(other?.name as string)).toBe(otherPid)
     },
   )
 })

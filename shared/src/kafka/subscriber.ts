@@ -17,6 +17,7 @@ import type { Logger } from 'pino'
 import { encodeArrival, heraldAssigner } from './assigner.js'
 import { heraldTopicName, kafkaTopicName, type KafkaClient } from './client.js'
 import { kafkaErrorIds } from './errors.js'
+import { GroupJoins } from './group-joins.js'
 import { recordsFromBatches, type ConsumedRecord } from './fetched-records.js'
 import type { TopicAdmin } from './topic-admin.js'
 
@@ -72,6 +73,10 @@ export class KafkaSubscriber {
   #missingOnce = new Set<string>()
   /** The first listing is in: announced topics can be added to it. */
   #listed = false
+  /** Topic changes for the library's subscription, made only between joins (group-joins.ts). */
+  readonly #toTrack = new Set<string>()
+  readonly #toUntrack = new Set<string>()
+  #joins: GroupJoins | undefined
   #joined = false
   #stopped = false
   /** Joined the group at least once with its current member id: not arriving any more. */
@@ -118,8 +123,8 @@ export class KafkaSubscriber {
   /** Subscribes to the topics that exist now and starts watching for new ones. */
   async start(): Promise<void> {
     const topics = await this.#listTopics()
-    const consumer = (this.#consumer ??= this.#createConsumer())
-    for (const topic of topics) consumer.topics.track(this.#kafkaName(topic))
+    this.#consumer ??= this.#createConsumer()
+    for (const topic of topics) this.#toTrack.add(topic)
     this.#topics = new Set(topics)
     this.#listed = true
     if (topics.length > 0) await this.#join()
@@ -144,6 +149,7 @@ export class KafkaSubscriber {
       this.#logger.warn({ err: error }, 'could not leave the consumer group cleanly')
     })
     await this.#fetcher?.close()
+    this.#joins?.close()
     this.#consumer = undefined
   }
 
@@ -168,11 +174,12 @@ export class KafkaSubscriber {
     )
     for (const topic of added) {
       this.#topics.add(topic)
-      consumer.topics.track(this.#kafkaName(topic))
+      this.#changeTopic(topic, true)
     }
-    this.#join().catch((error: unknown) =>
-      this.#logger.warn({ err: error }, 'could not rejoin the consumer group; retrying'),
-    )
+    this.#join().catch((error: unknown) => {
+      // A join cut off by a stop is no news.
+      if (!this.#stopped) this.#logger.warn({ err: error }, 'could not rejoin the consumer group')
+    })
   }
 
   #createConsumer(): Consumer {
@@ -187,7 +194,9 @@ export class KafkaSubscriber {
         // A consumer that died hands its partitions over after 10 s. Not less: a broker that stalls
         // longer than the session expires every member at once when it resumes.
         sessionTimeout: 10_000,
-        rebalanceTimeout: 20_000,
+        // A rebalance waits this long for every member to rejoin: a member that stalls holds up
+        // every new topic (and hands over its partitions) no later than its session would.
+        rebalanceTimeout: 10_000,
         // Members learn of a rebalance at their next heartbeat: keep that wait short.
         heartbeatInterval: 300,
         // Every group request looks up the subscribed topics' metadata first; refreshed once a
@@ -198,6 +207,7 @@ export class KafkaSubscriber {
       }),
       'consumer',
     )
+    this.#joins = new GroupJoins(consumer)
     consumer.on('consumer:group:rebalance', () => {
       this.#rebalancing = true
       this.#syncAssignment()
@@ -250,16 +260,32 @@ export class KafkaSubscriber {
     return !this.#settled
   }
 
-  /** Joins (or rejoins) the group; a call while a join runs makes one more join after it. */
+  #changeTopic(topic: string, subscribe: boolean): void {
+    ;(subscribe ? this.#toUntrack : this.#toTrack).delete(topic)
+    ;(subscribe ? this.#toTrack : this.#toUntrack).add(topic)
+  }
+
+  /**
+   * Joins (or rejoins) the group with the topic changes made meanwhile; a call while a join runs
+   * makes one more join after it. The changes reach the library's subscription once no join is
+   * in flight, and in the same tick as the join that carries them.
+   */
   #join(): Promise<void> {
     if (this.#joining !== undefined) {
       this.#joinAgain = true
       return this.#joining
     }
     this.#joining = (async () => {
+      const consumer = this.#consumer as Consumer
       do {
         this.#joinAgain = false
-        await (this.#consumer as Consumer).joinGroup({})
+        await this.#joins?.settled()
+        if (this.#stopped) return
+        for (const topic of this.#toTrack) consumer.topics.track(this.#kafkaName(topic))
+        for (const topic of this.#toUntrack) consumer.topics.untrack(this.#kafkaName(topic))
+        this.#toTrack.clear()
+        this.#toUntrack.clear()
+        await consumer.joinGroup({})
       } while (this.#joinAgain && !this.#stopped)
     })().finally(() => {
       this.#joining = undefined
@@ -286,9 +312,10 @@ export class KafkaSubscriber {
       this.#options.onFatal(new Error(`out of the consumer group for ${MAX_OUT_OF_GROUP_MS} ms`))
       return
     }
-    this.#join().catch((error: unknown) =>
-      this.#logger.warn({ err: error }, 'could not rejoin the consumer group; retrying'),
-    )
+    this.#join().catch((error: unknown) => {
+      // A join cut off by a stop is no news.
+      if (!this.#stopped) this.#logger.warn({ err: error }, 'could not rejoin the consumer group')
+    })
   }
 
   #scheduleRefresh(): void {
@@ -326,11 +353,11 @@ export class KafkaSubscriber {
     // A deleted topic must go: while it is subscribed, the group's metadata requests fail.
     for (const topic of added) {
       this.#topics.add(topic)
-      consumer.topics.track(this.#kafkaName(topic))
+      this.#changeTopic(topic, true)
     }
     for (const topic of removed) {
       this.#topics.delete(topic)
-      consumer.topics.untrack(this.#kafkaName(topic))
+      this.#changeTopic(topic, false)
     }
     await this.#join()
   }
