@@ -1,7 +1,11 @@
 // The consumer's servers: one HTTP server for health and Socket.IO. Takes its dependencies, never
 // listens and never reads env.
 
-import { roomsForTopic, type ClientToServerEvents, type ServerToClientEvents } from '@herald/shared'
+import {
+  roomsForRecord,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '@herald/shared'
 import { toNotification, type ConsumedRecord } from '@herald/shared/kafka'
 import type { Logger } from '@herald/shared/service'
 import {
@@ -110,7 +114,7 @@ export function createConsumerApp({
   const deliver = (record: ConsumedRecord): void | Promise<void> => {
     const reason = poisonReason(record, config.maxRecordBytes)
     if (reason !== undefined) return deadLetters.send(record, reason)
-    io.to(roomsForTopic(record.topic)).emit('notification', toNotification(record))
+    io.to(roomsForRecord(record.topic, record.key)).emit('notification', toNotification(record))
   }
   return { httpServer, io, deliver }
 }

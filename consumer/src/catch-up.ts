@@ -1,9 +1,11 @@
-// The catch-up of a (re)subscription, read from Kafka: for each requested topic — and each topic
-// matching a requested pattern — the records after the socket's position, in offset order per
-// partition, with a verdict per entry. Any consumer instance can serve it; Redis plays no part.
+// The catch-up of a (re)subscription, read from Kafka: for each requested topic — each topic
+// matching a requested pattern, the one key of a keyed stream — the records after the socket's
+// position, in offset order per partition, with a verdict per entry. Any consumer instance can
+// serve it; Redis plays no part.
 
 import {
   isPattern,
+  keyedStreamOf,
   patternMatches,
   type Notification,
   type Position,
@@ -51,9 +53,13 @@ export async function catchUp(
   const ends = new Map<string, bigint>()
 
   for (const entry of entries) {
+    const keyed = keyedStreamOf(entry)
+    // A keyed stream replays its topic's range with only its key's records: a key has no log of
+    // its own, so the scan is the topic's, bounded by the position like any other.
+    const wantedKey = keyed?.key
     const topics = isPattern(entry)
       ? existing.filter((topic) => patternMatches(entry, topic))
-      : existing.filter((topic) => topic === entry)
+      : existing.filter((topic) => topic === (keyed?.topic ?? entry))
     let replayed = 0
     let gap: GapReason | undefined
     for (const topic of topics) {
@@ -78,6 +84,7 @@ export async function catchUp(
       }
       for (const record of mergeByTime(partitions)) {
         if (!deliverable(record)) continue
+        if (wantedKey !== undefined && record.key !== wantedKey) continue
         emit(toNotification(record))
         replayed += 1
       }

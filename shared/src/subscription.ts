@@ -1,24 +1,48 @@
 // What a socket may subscribe to, and the parsing of `subscribe` / `unsubscribe` payloads. Pure,
 // so that the consumer, the client and the tests agree on what is accepted.
 //
-// An entry is a topic name or a pattern: `*` (every topic) or `<prefix>.*` (every topic whose name
-// starts with `<prefix>.`, at any depth, including topics created later). Each entry is a
-// Socket.IO room: a topic's room is its name, a pattern's room is `pattern:<pattern>` (a topic
-// name cannot contain ":"), and a record is emitted to its topic's room and every pattern room
-// that matches it.
+// An entry is a topic name, a pattern — `*` (every topic) or `<prefix>.*` (every topic whose name
+// starts with `<prefix>.`, at any depth, including topics created later) — or a keyed stream,
+// `<topic>#<key>`: the records of one key of one topic (a topic name has no "#", so the first one
+// splits). Each entry is a Socket.IO room: a topic's room is its name, a pattern's
+// `pattern:<pattern>`, a keyed stream's `key:<topic>#<key>` (a topic name cannot contain ":").
+// A record is emitted once to all its rooms together, so a socket in several gets it once.
 
 import type { ErrorDetail } from './errors.js'
+import { KEY_MAX_LENGTH } from './notification.js'
 import { isPosition, type Position } from './position.js'
 import { topicProblem } from './topic.js'
 
 export const ALL_TOPICS = '*'
 
+const KEY_SEPARATOR = '#'
+
 export function isPattern(entry: string): boolean {
-  return entry === ALL_TOPICS || entry.endsWith('.*')
+  return !entry.includes(KEY_SEPARATOR) && (entry === ALL_TOPICS || entry.endsWith('.*'))
 }
 
-/** Why `value` is neither a topic nor a pattern, or undefined when it is one of them. */
+export interface KeyedStream {
+  topic: string
+  key: string
+}
+
+/** The topic and key of a keyed stream entry, or undefined for a topic or pattern. */
+export function keyedStreamOf(entry: string): KeyedStream | undefined {
+  const at = entry.indexOf(KEY_SEPARATOR)
+  return at === -1 ? undefined : { topic: entry.slice(0, at), key: entry.slice(at + 1) }
+}
+
+/** Why `value` is no topic, pattern or keyed stream, or undefined when it is one of them. */
 export function subscriptionProblem(value: unknown): string | undefined {
+  const keyed = typeof value === 'string' ? keyedStreamOf(value) : undefined
+  if (keyed !== undefined) {
+    const problem = topicProblem(keyed.topic)
+    if (problem !== undefined) return `keyed stream ${value as string}: ${problem}`
+    if (keyed.key.length === 0 || keyed.key.length > KEY_MAX_LENGTH) {
+      return `keyed stream ${value as string}: key must be 1 to ${KEY_MAX_LENGTH} characters`
+    }
+    return undefined
+  }
   if (typeof value === 'string' && isPattern(value)) {
     if (value === ALL_TOPICS) return undefined
     const problem = topicProblem(value.slice(0, -2))
@@ -37,26 +61,32 @@ export function patternMatches(pattern: string, topic: string): boolean {
 
 /** The room of a subscription entry. */
 export function roomOf(entry: string): string {
+  if (keyedStreamOf(entry) !== undefined) return `key:${entry}`
   return isPattern(entry) ? `pattern:${entry}` : entry
 }
 
 /** The entry of a room, or undefined for a room that is no subscription (a socket's own). */
 export function entryOf(room: string): string | undefined {
   if (room.startsWith('pattern:')) return room.slice('pattern:'.length)
+  if (room.startsWith('key:')) return room.slice('key:'.length)
   return topicProblem(room) === undefined ? room : undefined
 }
 
-/** Every room a record of `topic` goes to: its own and each pattern that matches it. */
-export function roomsForTopic(topic: string): string[] {
+/**
+ * Every room a record goes to: its topic's, each pattern's that matches the topic, and its key's
+ * stream when it has a key.
+ */
+export function roomsForRecord(topic: string, key: string | null): string[] {
   const rooms = [topic, roomOf(ALL_TOPICS)]
   for (let dot = topic.indexOf('.'); dot !== -1; dot = topic.indexOf('.', dot + 1)) {
     rooms.push(roomOf(`${topic.slice(0, dot)}.*`))
   }
+  if (key !== null) rooms.push(roomOf(`${topic}${KEY_SEPARATOR}${key}`))
   return rooms
 }
 
 export interface SubscriptionRequest {
-  /** Topics and patterns, without duplicates. */
+  /** Topics, patterns and keyed streams, without duplicates. */
   entries: string[]
   /**
    * Where the socket stopped, per topic: present when it subscribes again after a disconnect,

@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest'
 import {
   entryOf,
   isPattern,
+  keyedStreamOf,
   parseSubscription,
   patternMatches,
   roomOf,
-  roomsForTopic,
+  roomsForRecord,
   subscriptionProblem,
 } from '../src/subscription.js'
 
@@ -73,18 +74,55 @@ describe('patterns', () => {
   })
 
   it('sends a record to its topic room and the room of every pattern that matches it', () => {
-    expect(roomsForTopic('orders.eu.paris').sort()).toEqual(
+    expect(roomsForRecord('orders.eu.paris', null).sort()).toEqual(
       ['orders.eu.paris', 'pattern:*', 'pattern:orders.*', 'pattern:orders.eu.*'].sort(),
     )
-    for (const room of roomsForTopic('a.b.c')) {
+    for (const room of roomsForRecord('a.b.c', null)) {
       const entry = entryOf(room) as string
       expect(entry === 'a.b.c' || patternMatches(entry, 'a.b.c')).toBe(true)
     }
+  })
+
+  it("sends a keyed record to its key's stream as well", () => {
+    expect(roomsForRecord('orders', 'user-42')).toEqual([
+      'orders',
+      'pattern:*',
+      'key:orders#user-42',
+    ])
+    expect(entryOf('key:orders#user-42')).toBe('orders#user-42')
   })
 
   it('maps entries to rooms and back', () => {
     expect(roomOf('orders.*')).toBe('pattern:orders.*')
     expect(entryOf(roomOf('orders.*'))).toBe('orders.*')
     expect(entryOf(roomOf('orders'))).toBe('orders')
+    expect(entryOf(roomOf('orders#a#b'))).toBe('orders#a#b')
+  })
+})
+
+describe('keyed streams', () => {
+  it('splits an entry at its first "#": the key may hold any character, "#" and "*" too', () => {
+    expect(keyedStreamOf('orders#user-42')).toEqual({ topic: 'orders', key: 'user-42' })
+    expect(keyedStreamOf('orders#a#b.*')).toEqual({ topic: 'orders', key: 'a#b.*' })
+    expect(keyedStreamOf('orders')).toBeUndefined()
+    expect(isPattern('orders#x.*')).toBe(false)
+    expect(subscriptionProblem('orders#x.*')).toBeUndefined()
+  })
+
+  it.each([
+    ['orders#', /key must be 1 to 1024 characters/],
+    ['#x', /topic must not be empty/],
+    [`orders#${'k'.repeat(1025)}`, /key must be 1 to 1024 characters/],
+    ['bad topic#x', /topic may only contain/],
+  ])('refuses %s', (entry, problem) => {
+    expect(subscriptionProblem(entry)).toMatch(problem)
+    expect(parseSubscription([entry])).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_topic' },
+    })
+  })
+
+  it('accepts a key of exactly 1,024 characters', () => {
+    expect(subscriptionProblem(`orders#${'k'.repeat(1024)}`)).toBeUndefined()
   })
 })
