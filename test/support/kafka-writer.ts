@@ -1,19 +1,20 @@
-// Writes raw bytes to Kafka with kafkajs used directly, as some other system would: herald's
-// own code is not involved. (Kafka's console producer only writes text lines.)
+// kafkajs used directly, as some other system would: raw bytes written (Kafka's console producer
+// only writes text lines) and topics created in bulk, herald's own code not involved.
 
 import kafkajs from 'kafkajs'
+
+function otherSystem(brokers: readonly string[], clientId: string): kafkajs.Kafka {
+  return new kafkajs.Kafka({ clientId, brokers: [...brokers], logLevel: kafkajs.logLevel.NOTHING })
+}
 
 export async function writeRawRecords(
   brokers: readonly string[],
   topic: string,
   values: readonly Buffer[],
 ): Promise<void> {
-  const kafka = new kafkajs.Kafka({
-    clientId: 'test-raw-writer',
-    brokers: [...brokers],
-    logLevel: kafkajs.logLevel.NOTHING,
+  const producer = otherSystem(brokers, 'test-raw-writer').producer({
+    createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
   })
-  const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner })
   await producer.connect()
   try {
     await producer.send({
@@ -31,12 +32,7 @@ export async function createTopicsRaw(
   brokers: readonly string[],
   topics: readonly string[],
 ): Promise<void> {
-  const kafka = new kafkajs.Kafka({
-    clientId: 'test-raw-admin',
-    brokers: [...brokers],
-    logLevel: kafkajs.logLevel.NOTHING,
-  })
-  const admin = kafka.admin()
+  const admin = otherSystem(brokers, 'test-raw-admin').admin()
   await admin.connect()
   try {
     await admin.createTopics({

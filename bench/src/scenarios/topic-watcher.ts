@@ -45,6 +45,19 @@ export class TopicWatcher {
   skippedSends = 0
   disconnects = 0
   readonly #socket: Socket
+
+  /** What went wrong with the sends, as every topics row reports it. */
+  get sendTrouble(): {
+    skippedSends: number
+    disconnects: number
+    otherStatuses: Record<string, number>
+  } {
+    return {
+      skippedSends: this.skippedSends,
+      disconnects: this.disconnects,
+      otherStatuses: this.statuses,
+    }
+  }
   readonly #inFlight = new Set<Promise<void>>()
   #primed = false
 

@@ -73,9 +73,7 @@ function churnRows(
   const common = { seconds, newTopicsPerSecond: rate, newTopics: made }
   // Counted once, on the stream's row: the POSTs of both rows.
   const sends = {
-    skippedSends: watcher.skippedSends,
-    disconnects: watcher.disconnects,
-    otherStatuses: watcher.statuses,
+    ...watcher.sendTrouble,
     unaccepted: counts.unaccepted,
   }
   const load =

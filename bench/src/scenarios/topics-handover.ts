@@ -93,9 +93,7 @@ export async function consumerHandover(
           joinDurationMs: join?.durationMs,
           ...watcher.tally.countsOf(stream),
           seconds,
-          skippedSends: watcher.skippedSends,
-          disconnects: watcher.disconnects,
-          otherStatuses: watcher.statuses,
+          ...watcher.sendTrouble,
         },
       },
     ]

@@ -21,8 +21,6 @@ import { GroupJoins } from './group-joins.js'
 import { recordsFromBatches, type ConsumedRecord } from './fetched-records.js'
 import type { TopicAdmin } from './topic-admin.js'
 
-export type { ConsumedRecord } from './fetched-records.js'
-
 export interface SubscriberOptions {
   groupId: string
   topicPrefix: string
@@ -71,8 +69,6 @@ export class KafkaSubscriber {
   #topics = new Set<string>()
   /** Subscribed topics the last listing did not show: dropped if the next does not either. */
   #missingOnce = new Set<string>()
-  /** The first listing is in: announced topics can be added to it. */
-  #listed = false
   /** Topic changes for the library's subscription, made only between joins (group-joins.ts). */
   readonly #toTrack = new Set<string>()
   readonly #toUntrack = new Set<string>()
@@ -126,7 +122,6 @@ export class KafkaSubscriber {
     this.#consumer ??= this.#createConsumer()
     for (const topic of topics) this.#toTrack.add(topic)
     this.#topics = new Set(topics)
-    this.#listed = true
     if (topics.length > 0) await this.#join()
     this.#joined = true
     this.#watchdog = setInterval(() => this.#checkMembership(), WATCHDOG_MS)
@@ -161,7 +156,8 @@ export class KafkaSubscriber {
   addTopics(announced: readonly string[]): void {
     const consumer = this.#consumer
     if (this.#stopped) return
-    if (consumer === undefined || !this.#listed) {
+    // The consumer exists once the first listing is in; until then that listing is made at once.
+    if (consumer === undefined) {
       this.#refreshRequested = true
       return
     }

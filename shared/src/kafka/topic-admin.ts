@@ -100,7 +100,12 @@ export class TopicAdmin {
   /** Each partition's first offset still kept (`low`) and the next offset to be written (`high`). */
   async offsets(topic: string): Promise<PartitionOffsets[]> {
     const kafkaTopic = kafkaTopicName(this.#options.topicPrefix, topic)
-    const partitions = (await this.#leadersOf([kafkaTopic])).get(kafkaTopic) ?? 0
+    // The partition count from the client's metadata cache: ListOffsets looks the leaders up
+    // afresh anyway, and this runs for every catch-up and history page.
+    const metadata = await this.#request(`look up "${topic}"`, () =>
+      this.#admin.metadata({ topics: [kafkaTopic] }),
+    )
+    const partitions = metadata.topics.get(kafkaTopic)?.partitionsCount ?? 0
     const at = (timestamp: bigint) =>
       this.#request(`list offsets of "${topic}"`, () =>
         this.#admin.listOffsets({
@@ -154,10 +159,11 @@ export class TopicAdmin {
     } catch (error) {
       const ids = kafkaErrorIds(error)
       if (ids.includes('TOPIC_ALREADY_EXISTS')) throw new TopicExistsError(topic)
-      if (ids.some((id) => REFUSALS.includes(id))) {
-        throw new TopicRejectedError(topic, `Kafka refused topic "${topic}"`, { cause: error })
-      }
-      throw new KafkaUnavailableError(`could not create topic "${topic}"`, { cause: error })
+      throw creationFailure(
+        topic,
+        ids.find((id) => REFUSALS.includes(id)),
+        error,
+      )
     }
     const count = (await this.#awaitLeadersOf([kafkaTopic])).get(kafkaTopic) as number
     this.#known.set(topic, { partitions: count, at: Date.now() })
@@ -190,11 +196,7 @@ export class TopicAdmin {
       }
       for (const [kafkaTopic, id] of perTopic) {
         const topic = kafkaTopic.slice(topicPrefix.length)
-        if (REFUSALS.includes(id)) {
-          refused.set(topic, new TopicRejectedError(topic, `Kafka refused topic "${topic}"`))
-        } else if (id !== 'TOPIC_ALREADY_EXISTS') {
-          refused.set(topic, new KafkaUnavailableError(`could not create topic "${topic}": ${id}`))
-        }
+        if (id !== 'TOPIC_ALREADY_EXISTS') refused.set(topic, creationFailure(topic, id))
       }
     }
     const outcomes = new Map<string, CreationOutcome>()
@@ -273,6 +275,17 @@ export class TopicAdmin {
       throw new KafkaUnavailableError(`could not ${what}`, { cause: error })
     }
   }
+}
+
+/** Why a topic could not be created: Kafka refused it (`id` one of REFUSALS), or was busy. */
+function creationFailure(topic: string, id: string | undefined, cause?: unknown): Error {
+  const options = cause === undefined ? undefined : { cause }
+  return id !== undefined && REFUSALS.includes(id)
+    ? new TopicRejectedError(topic, `Kafka refused topic "${topic}"`, options)
+    : new KafkaUnavailableError(
+        `could not create topic "${topic}"${id === undefined ? '' : `: ${id}`}`,
+        options,
+      )
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { historyRanges, pageOfHistory } from '../../src/kafka/history.js'
-import type { ConsumedRecord } from '../../src/kafka/subscriber.js'
+import type { ConsumedRecord } from '../../src/kafka/fetched-records.js'
 
 const record = (partition: number, offset: number, timestamp: number): ConsumedRecord => ({
   topic: 't',
