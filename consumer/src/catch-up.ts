@@ -1,7 +1,7 @@
 // The catch-up of a (re)subscription, read from Kafka: for each requested topic — each topic
 // matching a requested pattern, the one key of a keyed stream — the records after the socket's
-// position, in offset order per partition, with a verdict per entry. Any consumer instance can
-// serve it; Redis plays no part.
+// position, in offset order per partition, with a verdict per entry. A record several entries
+// cover is replayed once. Any consumer instance can serve it; Redis plays no part.
 
 import {
   isPattern,
@@ -13,6 +13,8 @@ import {
   type SubscriptionRequest,
 } from '@herald/shared'
 import {
+  partitionForKey,
+  scanForward,
   toNotification,
   type ConsumedRecord,
   type KafkaLogReader,
@@ -26,6 +28,8 @@ export interface CatchUpDeps {
   deliverable: (record: ConsumedRecord) => boolean
   /** Topics never delivered (the dead-letter topic). */
   ignoredTopics: readonly string[]
+  /** Most offsets a keyed stream's replay scans in its key's partition. */
+  keyScanLimit: number
 }
 
 export interface CatchUpResult {
@@ -36,72 +40,144 @@ export interface CatchUpResult {
   covered: (notification: Notification) => boolean
 }
 
-type GapReason = 'position_expired' | 'unknown_position'
+type GapReason = 'position_expired' | 'unknown_position' | 'scan_limit'
+
+/** What the request's entries want of one topic. */
+interface TopicWants {
+  /** Entries that want every record (the topic itself, patterns matching it). */
+  all: string[]
+  /** Keyed streams of the topic: key → its entries. */
+  keys: Map<string, string[]>
+}
 
 /**
  * Must run after the socket joined the rooms and while its live notifications are held: every
  * record below the end offsets read here is replayed, every later one arrives live.
  */
 export async function catchUp(
-  { reader, admin, deliverable, ignoredTopics }: CatchUpDeps,
+  { reader, admin, deliverable, ignoredTopics, keyScanLimit }: CatchUpDeps,
   { entries, positions: known }: SubscriptionRequest,
   emit: (notification: Notification) => void,
 ): Promise<CatchUpResult> {
   const existing = (await admin.listTopics()).filter((topic) => !ignoredTopics.includes(topic))
-  const recovery: Record<string, RecoveryVerdict> = {}
+  const wants = wantsByTopic(entries, existing)
   const positions: Record<string, Position> = {}
   const ends = new Map<string, bigint>()
-
-  for (const entry of entries) {
-    const keyed = keyedStreamOf(entry)
-    // A keyed stream replays its topic's range with only its key's records: a key has no log of
-    // its own, so the scan is the topic's, bounded by the position like any other.
-    const wantedKey = keyed?.key
-    const topics = isPattern(entry)
-      ? existing.filter((topic) => patternMatches(entry, topic))
-      : existing.filter((topic) => topic === (keyed?.topic ?? entry))
-    let replayed = 0
-    let gap: GapReason | undefined
-    for (const topic of topics) {
-      const offsets = await admin.offsets(topic)
-      positions[topic] = Object.fromEntries(
-        offsets.map((o) => [String(o.partition), o.high.toString()]),
-      )
-      for (const { partition, high } of offsets) ends.set(`${topic}:${partition}`, high)
-      if (known === undefined) continue
-
-      const partitions: ConsumedRecord[][] = []
-      for (const { partition, low, high } of offsets) {
-        // A partition the socket has no position for holds only records it never saw.
-        const stored = known[topic]?.[String(partition)]
-        const wanted = stored === undefined ? low : BigInt(stored)
-        if (wanted > high) {
-          gap = 'unknown_position'
-          continue
-        }
-        if (wanted < low) gap ??= 'position_expired'
-        partitions.push(await reader.read(topic, partition, wanted < low ? low : wanted, high))
-      }
-      for (const record of mergeByTime(partitions)) {
-        if (!deliverable(record)) continue
-        if (wantedKey !== undefined && record.key !== wantedKey) continue
-        emit(toNotification(record))
-        replayed += 1
-      }
+  const replayed = new Map<string, number>(entries.map((entry) => [entry, 0]))
+  const gaps = new Map<string, GapReason>()
+  const noteGap = (covering: readonly string[], reason: GapReason): void => {
+    // An unknown position outweighs an expired one, which outweighs a scan cut short.
+    for (const entry of covering) {
+      const before = gaps.get(entry)
+      if (before === undefined || GAP_WEIGHT[reason] > GAP_WEIGHT[before]) gaps.set(entry, reason)
     }
+  }
+
+  const partitions: ConsumedRecord[][] = []
+  for (const [topic, { all, keys }] of wants) {
+    const offsets = await admin.offsets(topic)
+    positions[topic] = Object.fromEntries(
+      offsets.map((o) => [String(o.partition), o.high.toString()]),
+    )
+    for (const { partition, high } of offsets) ends.set(`${topic}:${partition}`, high)
+    if (known === undefined) continue
+
+    for (const { partition, low, high } of offsets) {
+      // A key's records are all in its partition: a partition no entry covers is not read.
+      const keysHere = [...keys.keys()].filter(
+        (key) => partitionForKey(key, offsets.length) === partition,
+      )
+      const covering = [...all, ...keysHere.flatMap((key) => keys.get(key) ?? [])]
+      if (covering.length === 0) continue
+      // A partition the socket has no position for holds only records it never saw.
+      const stored = known[topic]?.[String(partition)]
+      const wanted = stored === undefined ? low : BigInt(stored)
+      if (wanted > high) {
+        noteGap(covering, 'unknown_position')
+        continue
+      }
+      if (wanted < low) noteGap(covering, 'position_expired')
+      let from = wanted < low ? low : wanted
+      if (all.length === 0 && high - from > BigInt(keyScanLimit)) {
+        // Only keys want this partition: scan at most the latest keyScanLimit offsets of it.
+        from = high - BigInt(keyScanLimit)
+        noteGap(covering, 'scan_limit')
+      }
+      const keep =
+        all.length > 0
+          ? () => true
+          : (record: ConsumedRecord) => keysHere.includes(record.key ?? '')
+      const { records } = await scanForward(reader, topic, { partition, from, to: high }, keep, {
+        maxOffsets: Number(high - from),
+      })
+      partitions.push(records)
+    }
+  }
+
+  for (const record of mergeByTime(partitions)) {
+    if (!deliverable(record)) continue
+    const wanted = wants.get(record.topic)
+    const covering = [
+      ...(wanted?.all ?? []),
+      ...(record.key === null ? [] : (wanted?.keys.get(record.key) ?? [])),
+    ]
+    if (covering.length === 0) continue
+    emit(toNotification(record))
+    for (const entry of covering) replayed.set(entry, (replayed.get(entry) ?? 0) + 1)
+  }
+
+  const recovery: Record<string, RecoveryVerdict> = {}
+  for (const entry of entries) {
+    const count = replayed.get(entry) ?? 0
+    const gap = gaps.get(entry)
     recovery[entry] =
       known === undefined
         ? { status: 'new', replayed: 0 }
         : gap === undefined
-          ? { status: 'recovered', replayed }
-          : { status: 'not_recovered', replayed, reason: gap }
+          ? { status: 'recovered', replayed: count }
+          : { status: 'not_recovered', replayed: count, reason: gap }
   }
-
   const covered = (notification: Notification): boolean => {
     const end = ends.get(`${notification.topic}:${notification.partition}`)
     return end !== undefined && known !== undefined && BigInt(notification.offset) < end
   }
   return { recovery, positions, covered }
+}
+
+const GAP_WEIGHT: Record<GapReason, number> = {
+  scan_limit: 0,
+  position_expired: 1,
+  unknown_position: 2,
+}
+
+/** Which existing topics the entries cover, and how: wholly, or some of their keys. */
+export function wantsByTopic(
+  entries: readonly string[],
+  existing: readonly string[],
+): Map<string, TopicWants> {
+  const wants = new Map<string, TopicWants>()
+  const of = (topic: string): TopicWants => {
+    let topicWants = wants.get(topic)
+    if (topicWants === undefined) {
+      topicWants = { all: [], keys: new Map() }
+      wants.set(topic, topicWants)
+    }
+    return topicWants
+  }
+  for (const entry of entries) {
+    const keyed = keyedStreamOf(entry)
+    if (keyed !== undefined) {
+      if (!existing.includes(keyed.topic)) continue
+      const { keys } = of(keyed.topic)
+      keys.set(keyed.key, [...(keys.get(keyed.key) ?? []), entry])
+      continue
+    }
+    const topics = isPattern(entry)
+      ? existing.filter((topic) => patternMatches(entry, topic))
+      : existing.filter((topic) => topic === entry)
+    for (const topic of topics) of(topic).all.push(entry)
+  }
+  return wants
 }
 
 /**

@@ -13,6 +13,8 @@ export interface ConsumerConfig {
   logLevel: string
   kafkaBrokers: string[]
   topicPrefix: string
+  /** Most offsets a read of one key's records scans (HERALD_KEY_SCAN_LIMIT). */
+  keyScanLimit: number
   /** The one consumer group every consumer instance joins. */
   groupId: string
   /** How often to look for topics no producer announced (created by other Kafka clients). */

@@ -76,7 +76,12 @@ const { httpServer, io, deliver } = createConsumerApp({
     accepting: !draining,
   }),
   consumedTopics: () => subscriber.topicCount,
-  catchUp: { reader, admin, ignoredTopics: [config.deadLetterTopic] },
+  catchUp: {
+    reader,
+    admin,
+    ignoredTopics: [config.deadLetterTopic],
+    keyScanLimit: config.keyScanLimit,
+  },
   deadLetters: new DeadLetters(deadLetterPublisher, config.deadLetterTopic, logger),
   adapter: createAdapter(redisPub, redisSub),
   logger,

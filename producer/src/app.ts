@@ -12,7 +12,10 @@ import { topicsRouter, type TopicsApiDeps } from './topics-routes.js'
 
 export interface ProducerAppDeps {
   publisher: Pick<KafkaPublisher, 'publish' | 'connected'>
-  topics: Omit<TopicsApiDeps, 'defaultPartitions' | 'maxPartitions' | 'maxHistoryLimit'>
+  topics: Omit<
+    TopicsApiDeps,
+    'defaultPartitions' | 'maxPartitions' | 'maxHistoryLimit' | 'keyScanLimit'
+  >
   config: Pick<
     ProducerConfig,
     | 'instance'
@@ -23,6 +26,7 @@ export interface ProducerAppDeps {
     | 'topicPartitions'
     | 'maxTopicPartitions'
     | 'maxHistoryLimit'
+    | 'keyScanLimit'
   >
   logger: Logger
   /** True from the shutdown signal on: the instance finishes what it holds and takes nothing new. */
@@ -69,6 +73,7 @@ export function createProducerApp({
         defaultPartitions: config.topicPartitions,
         maxPartitions: config.maxTopicPartitions,
         maxHistoryLimit: config.maxHistoryLimit,
+        keyScanLimit: config.keyScanLimit,
       },
       methodNotAllowed,
     ),

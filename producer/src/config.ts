@@ -12,6 +12,8 @@ export interface ProducerConfig {
   logLevel: string
   kafkaBrokers: string[]
   topicPrefix: string
+  /** Most offsets a read of one key's records scans (HERALD_KEY_SCAN_LIMIT). */
+  keyScanLimit: number
   /** Where consumers hear of the topics this producer creates. */
   redisUrl: string
   /** Partitions of a topic created on first use or without a count: 1 keeps a topic in order. */

@@ -3,6 +3,7 @@
 
 import {
   formatPositionQuery,
+  KEY_MAX_LENGTH,
   parsePositionQuery,
   topicProblem,
   type Notification,
@@ -27,14 +28,20 @@ export interface TopicsApiDeps {
   maxPartitions: number
   /** Largest `limit` of a history request. */
   maxHistoryLimit: number
+  /** Most offsets a keyed history request scans. */
+  keyScanLimit: number
 }
 
 const DEFAULT_HISTORY_LIMIT = 50
 
 interface TopicMessages {
   topic: string
+  /** A keyed request's key. */
+  key?: string
   messages: Notification[]
   next: Position
+  /** A keyed request: the offsets of the key's partition it looked at (null: no such topic). */
+  scanned?: { partition: number; from: string; to: string; limited: boolean } | null
 }
 
 export function topicsRouter(
@@ -60,14 +67,24 @@ export function topicsRouter(
       const topic = topicParam(req)
       const limit = limitParam(req, deps.maxHistoryLimit)
       const since = sinceParam(req)
+      const key = keyParam(req)
       const page = await readHistory(deps.reader, deps.admin, topic, {
         limit,
         ...(since === undefined ? {} : { since }),
+        ...(key === undefined ? {} : { key: { key, maxOffsets: deps.keyScanLimit } }),
       })
       const body: TopicMessages = {
         topic,
+        ...(key === undefined ? {} : { key }),
         messages: page.records.map(toNotification),
         next: page.next,
+      }
+      if (key !== undefined) {
+        const { scanned } = page
+        body.scanned =
+          scanned === undefined
+            ? null
+            : { ...scanned, from: scanned.from.toString(), to: scanned.to.toString() }
       }
       res.json(body)
     })
@@ -104,6 +121,19 @@ function limitParam(req: Request, max: number): number {
     throw new ApiError(400, 'invalid_query', `limit must be an integer from 1 to ${max}`)
   }
   return limit
+}
+
+function keyParam(req: Request): string | undefined {
+  const raw = req.query.key
+  if (raw === undefined) return undefined
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > KEY_MAX_LENGTH) {
+    throw new ApiError(
+      400,
+      'invalid_key',
+      `key must be given once, 1 to ${KEY_MAX_LENGTH} characters (URL-encoded)`,
+    )
+  }
+  return raw
 }
 
 function sinceParam(req: Request): Position | undefined {

@@ -20,9 +20,15 @@ export type RecoveryVerdict =
   /**
    * A gap could not be filled: the position is older than the topic's retention
    * (`position_expired`, what is still kept was replayed) or not in the topic at all
-   * (`unknown_position`, e.g. the topic was deleted and created again).
+   * (`unknown_position`, e.g. the topic was deleted and created again), or — a keyed stream
+   * only — further behind than a replay scans in its key's partition (`scan_limit`, the latest
+   * HERALD_KEY_SCAN_LIMIT offsets were scanned; the rest can be paged through the history API).
    */
-  | { status: 'not_recovered'; replayed: number; reason: 'position_expired' | 'unknown_position' }
+  | {
+      status: 'not_recovered'
+      replayed: number
+      reason: 'position_expired' | 'unknown_position' | 'scan_limit'
+    }
 
 export type SubscriptionAck =
   | {

@@ -1,7 +1,7 @@
 // Delivery you can trust, on the real stack: catch-up from Kafka after a disconnect, with a
 // verdict; patterns; new topics at once; order under concurrent producers; poison records.
 
-import type { Notification, Position, PublishReceipt, SubscriptionAck } from '@herald/shared'
+import type { Notification, PublishReceipt } from '@herald/shared'
 import {
   consumeWithKafkaTools,
   createTopicWithKafkaTools,
@@ -12,7 +12,13 @@ import { describe, expect, it } from 'vitest'
 
 import { getJson, postAccepted } from '../support/http.js'
 import { writeRawRecords } from '../support/kafka-writer.js'
-import { connectSubscriber, waitForMessages, type Subscriber } from '../support/sockets.js'
+import {
+  connectSubscriber,
+  positionsAfter,
+  subscribeRaw,
+  waitForMessages,
+  type Subscriber,
+} from '../support/sockets.js'
 import { useTestStack } from '../support/stack.js'
 import { uniqueTopic } from '../support/topics.js'
 import { waitUntil } from '../support/wait.js'
@@ -21,32 +27,6 @@ const stack = useTestStack({ producers: 2, consumers: 2 })
 
 const post = (topic: string, message: unknown, key?: string): Promise<PublishReceipt> =>
   postAccepted(stack().url, { topic, message, ...(key ? { key } : {}) })
-
-type OkAck = Extract<SubscriptionAck, { ok: true }>
-
-async function subscribeRaw(
-  socket: Subscriber,
-  topics: string[],
-  positions?: Record<string, Position>,
-): Promise<OkAck> {
-  const ack = (await socket
-    .timeout(10_000)
-    .emitWithAck('subscribe', { topics, ...(positions ? { positions } : {}) })) as SubscriptionAck
-  if (!ack.ok) throw new Error(`subscribe refused: ${ack.error.message}`)
-  return ack
-}
-
-/** Where a client stands: the ack's positions, advanced past every notification it received. */
-function positionsAfter(ack: OkAck, received: Notification[]): Record<string, Position> {
-  const positions: Record<string, Position> = structuredClone(ack.positions ?? {})
-  for (const n of received) {
-    const byPartition = (positions[n.topic] ??= {})
-    const next = BigInt(n.offset) + 1n
-    if (next > BigInt(byPartition[String(n.partition)] ?? '0'))
-      byPartition[String(n.partition)] = next.toString()
-  }
-  return positions
-}
 
 const ids = (notifications: Notification[]): string[] =>
   notifications.map((n) => `${n.partition}:${n.offset}`)

@@ -3,6 +3,7 @@
 import type {
   ClientToServerEvents,
   Notification,
+  Position,
   ServerToClientEvents,
   SubscriptionAck,
   TopicsRequest,
@@ -85,4 +86,31 @@ export function waitForMessages(
 export function closeSubscribers(): void {
   for (const socket of open) socket.close()
   open.clear()
+}
+
+export type OkAck = Extract<SubscriptionAck, { ok: true }>
+
+/** One `subscribe` emit, with positions when given; a refusal throws. Nothing is remembered. */
+export async function subscribeRaw(
+  socket: Subscriber,
+  topics: string[],
+  positions?: Record<string, Position>,
+): Promise<OkAck> {
+  const ack = (await socket
+    .timeout(10_000)
+    .emitWithAck('subscribe', { topics, ...(positions ? { positions } : {}) })) as SubscriptionAck
+  if (!ack.ok) throw new Error(`subscribe refused: ${ack.error.message}`)
+  return ack
+}
+
+/** Where a client stands: the ack's positions, advanced past every notification it received. */
+export function positionsAfter(ack: OkAck, received: Notification[]): Record<string, Position> {
+  const positions: Record<string, Position> = structuredClone(ack.positions ?? {})
+  for (const n of received) {
+    const byPartition = (positions[n.topic] ??= {})
+    const next = BigInt(n.offset) + 1n
+    if (next > BigInt(byPartition[String(n.partition)] ?? '0'))
+      byPartition[String(n.partition)] = next.toString()
+  }
+  return positions
 }

@@ -81,13 +81,24 @@ export function heraldTopicName(prefix: string, kafkaTopic: string): string | un
 /** Kafka topic names are at most 249 characters and a herald topic may take 200 of them. */
 const TOPIC_PREFIX_PATTERN = /^[A-Za-z0-9._-]{0,49}$/
 
-/** Reads the Kafka settings every service shares: `KAFKA_BROKERS` and `HERALD_TOPIC_PREFIX`. */
-export function readKafkaEnv(read: EnvReader): { kafkaBrokers: string[]; topicPrefix: string } {
+export interface KafkaEnv {
+  kafkaBrokers: string[]
+  topicPrefix: string
+  /** Most offsets one read of a key's records scans in its partition (history, replay). */
+  keyScanLimit: number
+}
+
+/**
+ * Reads the Kafka settings every service shares: `KAFKA_BROKERS`, `HERALD_TOPIC_PREFIX` and
+ * `HERALD_KEY_SCAN_LIMIT`.
+ */
+export function readKafkaEnv(read: EnvReader): KafkaEnv {
   const kafkaBrokers = read.list('KAFKA_BROKERS', ['127.0.0.1:9092'])
   const topicPrefix = read.string('HERALD_TOPIC_PREFIX', '')
+  const keyScanLimit = read.int('HERALD_KEY_SCAN_LIMIT', 250_000, { min: 1000, max: 100_000_000 })
   if (kafkaBrokers.length === 0) read.problem('KAFKA_BROKERS: expected host:port[,host:port...]')
   if (!TOPIC_PREFIX_PATTERN.test(topicPrefix)) {
     read.problem('HERALD_TOPIC_PREFIX: up to 49 of letters, digits, ".", "_" and "-"')
   }
-  return { kafkaBrokers, topicPrefix }
+  return { kafkaBrokers, topicPrefix, keyScanLimit }
 }

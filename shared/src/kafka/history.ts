@@ -1,15 +1,20 @@
-// A topic's history, read from Kafka itself: its latest records, or the records after a position.
-// Served over HTTP (GET /topics/{topic}/messages) and used for nothing else, so it may be slow.
+// A topic's history, read from Kafka itself: its latest records, or the records after a position;
+// all of them, or one key's (scanned in the key's partition, see key-scan.ts). Served over HTTP
+// (GET /topics/{topic}/messages) and used for nothing else, so it may be slow.
 
 import type { Position } from '../position.js'
 import type { KafkaLogReader } from './log-reader.js'
 import type { ConsumedRecord } from './fetched-records.js'
+import { scanBackward, scanForward, type Scan } from './key-scan.js'
+import { partitionForKey } from './partitioner.js'
 import type { PartitionOffsets, TopicAdmin } from './topic-admin.js'
 
 export interface HistoryQuery {
   limit: number
   /** Page forward from here; without it, the latest `limit` records. */
   since?: Position
+  /** Only this key's records, scanning at most `maxOffsets` of its partition. */
+  key?: { key: string; maxOffsets: number }
 }
 
 export interface HistoryPage {
@@ -17,6 +22,8 @@ export interface HistoryPage {
   records: ConsumedRecord[]
   /** Where the next page starts (`since` of the next request). */
   next: Position
+  /** A keyed read of an existing topic: how far it looked in the key's partition. */
+  scanned?: Scan
 }
 
 interface PartitionRange {
@@ -32,11 +39,51 @@ export async function readHistory(
   query: HistoryQuery,
 ): Promise<HistoryPage> {
   if (!(await admin.listTopics()).includes(topic)) return { records: [], next: {} }
-  const ranges = historyRanges(await admin.offsets(topic), query)
+  const offsets = await admin.offsets(topic)
+  if (query.key !== undefined) return readKeyHistory(reader, topic, offsets, query, query.key)
+  const ranges = historyRanges(offsets, query)
   const records = await Promise.all(
     ranges.map(({ partition, from, to }) => reader.read(topic, partition, from, to)),
   )
   return pageOfHistory(ranges, records.flat(), query)
+}
+
+/**
+ * One key's page: back from the partition's end for the latest records, forward from `since` for
+ * the next ones. `next` moves past what the scan looked at, found or not, so paging on covers
+ * the partition however rare the key.
+ */
+async function readKeyHistory(
+  reader: Pick<KafkaLogReader, 'read'>,
+  topic: string,
+  offsets: readonly PartitionOffsets[],
+  query: HistoryQuery,
+  { key, maxOffsets }: { key: string; maxOffsets: number },
+): Promise<HistoryPage> {
+  const partition = partitionForKey(key, offsets.length)
+  const { low, high } = offsets.find((o) => o.partition === partition) as PartitionOffsets
+  const keep = (record: ConsumedRecord): boolean => record.key === key
+  const bounds = { limit: query.limit, maxOffsets }
+  if (query.since === undefined) {
+    const { records, scan } = await scanBackward(
+      reader,
+      topic,
+      { partition, from: low, to: high },
+      keep,
+      bounds,
+    )
+    return { records, next: { [String(partition)]: high.toString() }, scanned: scan }
+  }
+  const wanted = query.since[String(partition)]
+  const from = wanted === undefined ? low : max(BigInt(wanted), low)
+  const { records, scan } = await scanForward(
+    reader,
+    topic,
+    { partition, from, to: max(from, high) },
+    keep,
+    bounds,
+  )
+  return { records, next: { [String(partition)]: scan.to.toString() }, scanned: scan }
 }
 
 /** Which offsets to read from each partition: at most `limit` from each. */

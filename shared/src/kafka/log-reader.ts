@@ -41,12 +41,17 @@ export class KafkaLogReader {
     this.#logger = logger
   }
 
-  /** The records of `topic`/`partition` with offsets in [from, to), in offset order. */
+  /**
+   * The records of `topic`/`partition` with offsets in [from, to), in offset order; with `keep`,
+   * only those it keeps (the others are dropped fetch by fetch, so a long scan holds only what it
+   * keeps).
+   */
   async read(
     topic: string,
     partition: number,
     from: bigint,
     to: bigint,
+    keep?: (record: ConsumedRecord) => boolean,
   ): Promise<ConsumedRecord[]> {
     if (from >= to) return []
     if (this.#stopped) throw new KafkaUnavailableError('reader stopped')
@@ -62,7 +67,8 @@ export class KafkaLogReader {
       }
       const answer = await this.#fetch(kafkaTopic, partition, next)
       const fetched = recordsFromBatches(topic, partition, answer.batches, next, to)
-      records.push(...fetched.records)
+      for (const record of fetched.records)
+        if (keep === undefined || keep(record)) records.push(record)
       // Offsets may skip (compaction, transaction markers): the range is done once the log has
       // nothing further.
       if (fetched.next <= next || answer.highWatermark <= fetched.next) break

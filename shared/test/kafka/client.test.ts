@@ -18,17 +18,31 @@ describe('topic names in Kafka', () => {
 })
 
 describe('readKafkaEnv', () => {
-  it('reads brokers and prefix with defaults', () => {
+  it('reads brokers, prefix and the key scan limit with defaults', () => {
     expect(readKafkaEnv(envReader({}))).toEqual({
       kafkaBrokers: ['127.0.0.1:9092'],
       topicPrefix: '',
+      keyScanLimit: 250_000,
     })
     expect(
-      readKafkaEnv(envReader({ KAFKA_BROKERS: 'k1:9092,k2:9092', HERALD_TOPIC_PREFIX: 'h.' })),
+      readKafkaEnv(
+        envReader({
+          KAFKA_BROKERS: 'k1:9092,k2:9092',
+          HERALD_TOPIC_PREFIX: 'h.',
+          HERALD_KEY_SCAN_LIMIT: '5000',
+        }),
+      ),
     ).toEqual({
       kafkaBrokers: ['k1:9092', 'k2:9092'],
       topicPrefix: 'h.',
+      keyScanLimit: 5000,
     })
+  })
+
+  it('refuses a key scan limit below 1,000 offsets', () => {
+    const read = envReader({ HERALD_KEY_SCAN_LIMIT: '10' })
+    readKafkaEnv(read)
+    expect(() => read.finish({})).toThrow(/HERALD_KEY_SCAN_LIMIT/)
   })
 
   it('refuses a prefix Kafka could not hold in front of a 200-character topic', () => {
