@@ -217,4 +217,62 @@ describe('the client in Chromium', () => {
       .click()
     expect(new URL(page.url()).searchParams.get('topics')).toBe(added)
   })
+
+  it('watches keyed streams from the URL and the topics panel, and sends to a key from the form', async () => {
+    const topic = uniqueTopic('keyed-page')
+    const mine = `${topic}#user-42`
+    const typed = `${topic}#user 7,eu`
+    const page = await openPage([mine])
+    const inFeed = page.locator(`[data-testid="notification"][data-topic="${topic}"]`)
+    // The topic is created by this first record of the key: once it shows, the consumers read it.
+    await notification(page, await post(topic, 'first', 'user-42')).waitFor({ timeout: 20_000 })
+
+    await post(topic, 'for someone else', 'user-43')
+    await post(topic, 'for nobody in particular')
+    const own = await post(topic, 'for user 42', 'user-42')
+    const item = notification(page, own)
+    await item.waitFor({ timeout: 5000 })
+    await expect(item.getByTestId('notification-key').textContent()).resolves.toContain('user-42')
+    // Records go out in offset order: the other keys' records came before this one, and none shows.
+    expect(await inFeed.count()).toBe(2)
+
+    await page.getByTestId('topic-input').fill(typed)
+    await page.getByTestId('topic-add').click()
+    await page.locator(`[data-testid="topic-chip"][data-topic="${typed}"]`).waitFor()
+    // Each entry is encoded on its own: the key's "#", space and comma survive a reload.
+    expect(new URL(page.url()).search).toBe(
+      `?topics=${encodeURIComponent(mine)},${encodeURIComponent(typed)}`,
+    )
+    await page.reload()
+    await page
+      .locator('[data-testid="connection-state"][data-state="live"]')
+      .waitFor({ timeout: 15_000 })
+    for (const entry of [mine, typed]) {
+      await page.locator(`[data-testid="topic-chip"][data-topic="${entry}"]`).waitFor()
+    }
+
+    await page.getByTestId('send-topic').fill(typed)
+    await page.getByTestId('send-message').fill('"from the form"')
+    await page.getByTestId('send-submit').click()
+    await expect(page.getByTestId('send-key').inputValue()).resolves.toBe('user 7,eu')
+    const sent = await page.getByTestId('send-result').textContent({ timeout: 5000 })
+    const offset = /offset (\d+)/.exec(sent ?? '')?.[1]
+    expect(offset).toBeDefined()
+    const fromForm = page.locator(
+      `[data-testid="notification"][data-topic="${topic}"][data-offset="${offset}"]`,
+    )
+    await fromForm.waitFor({ timeout: 5000 })
+    await expect(fromForm.getByTestId('notification-key').textContent()).resolves.toContain(
+      'user 7,eu',
+    )
+    await expect(fromForm.getByTestId('notification-message').textContent()).resolves.toContain(
+      'from the form',
+    )
+    // After the reload the page is live from the reload on: only the form's record is new.
+    await post(topic, 'for someone else again', 'user-43')
+    const last = await post(topic, 'last for user 42', 'user-42')
+    await notification(page, last).waitFor({ timeout: 5000 })
+    expect(await inFeed.count()).toBe(2)
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'keyed-streams.png') })
+  })
 })

@@ -7,7 +7,6 @@
 // was missed before it acknowledges (see lib/position-tracker.ts).
 
 import {
-  isValidTopic,
   type ClientToServerEvents,
   type ErrorDetail,
   type Notification,
@@ -21,6 +20,7 @@ import { createFeedStore, EMPTY_FEED, type FeedSnapshot } from '../lib/feed-stor
 import { animationFrames, createFrameBatcher, type FrameScheduler } from '../lib/frame-batcher'
 import { createPositionTracker, type PendingSubscription } from '../lib/position-tracker'
 import { applyVerdicts, type RecoveryNotice } from '../lib/recovery-notices'
+import { entryCovers, isWatchable, topicOfEntry } from '../lib/watch-entries'
 
 export type HeraldSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
@@ -40,14 +40,14 @@ export interface HeraldOptions {
 
 export interface Herald {
   state: Readonly<Ref<ConnectionState>>
-  /** In the order they were added. */
+  /** Topics and keyed streams (`orders#user-42`), in the order they were added. */
   topics: Readonly<ShallowRef<readonly string[]>>
   feed: Readonly<ShallowRef<FeedSnapshot>>
   /** The last refusal of a subscribe or unsubscribe, until one succeeds. */
   subscriptionError: Readonly<ShallowRef<ErrorDetail | undefined>>
   /** Gaps that reconnecting could not fill (kept until dismissed), and what it recovered. */
   recoveryNotices: Readonly<ShallowRef<readonly RecoveryNotice[]>>
-  /** Starts watching a valid topic; an invalid or already watched one is ignored. */
+  /** Starts watching a valid topic or keyed stream; an invalid or already watched one is ignored. */
   addTopic: (topic: string) => void
   removeTopic: (topic: string) => void
   dismissNotice: (notice: RecoveryNotice) => void
@@ -58,8 +58,14 @@ export function useHerald({
   createSocket = () => io(),
   scheduler = animationFrames,
 }: HeraldOptions = {}): Herald {
-  const topics = shallowRef<readonly string[]>([...new Set(initialTopics.filter(isValidTopic))])
+  const topics = shallowRef<readonly string[]>([...new Set(initialTopics.filter(isWatchable))])
   const watched = computed(() => new Set(topics.value))
+  /** Whether a watched entry shows the notification: its topic, or its topic and key. */
+  const wanted = (notification: Notification): boolean =>
+    topics.value.some((entry) => entryCovers(entry, notification))
+  /** Whether a watched entry reads the topic, wholly or one of its keys. */
+  const readsTopic = (topic: string): boolean =>
+    topics.value.some((entry) => topicOfEntry(entry) === topic)
   const feed = shallowRef<FeedSnapshot>(EMPTY_FEED)
   const subscriptionError = shallowRef<ErrorDetail>()
   const recoveryNotices = shallowRef<readonly RecoveryNotice[]>([])
@@ -74,7 +80,7 @@ export function useHerald({
   const store = createFeedStore()
   // Vue sees only the snapshot, replaced whole, so it never proxies thousands of notifications.
   const batcher = createFrameBatcher<Notification>((batch) => {
-    if (store.add(batch.filter((n) => watched.value.has(n.topic)))) feed.value = store.snapshot()
+    if (store.add(batch.filter(wanted))) feed.value = store.snapshot()
   }, scheduler)
 
   // Positions move on arrival, not when a frame shows the notifications: a reconnect may come first.
@@ -91,11 +97,17 @@ export function useHerald({
     retries.clear()
   }
 
-  const forget = (topic: string): void => {
-    topics.value = topics.value.filter((watchedTopic) => watchedTopic !== topic)
-    store.removeTopic(topic)
-    tracker.forget(topic)
-    recoveryNotices.value = recoveryNotices.value.filter((notice) => notice.topic !== topic)
+  const forget = (entry: string): void => {
+    topics.value = topics.value.filter((watchedEntry) => watchedEntry !== entry)
+    const topic = topicOfEntry(entry)
+    if (readsTopic(topic)) {
+      // Other entries still read the topic: drop only what no watched entry shows any more.
+      store.removeWhere((n) => n.topic === topic && !wanted(n))
+    } else {
+      store.removeTopic(topic)
+      tracker.forget(topic)
+    }
+    recoveryNotices.value = recoveryNotices.value.filter((notice) => notice.topic !== entry)
     feed.value = store.snapshot()
   }
 
@@ -103,9 +115,7 @@ export function useHerald({
     ack: Extract<SubscriptionAck, { ok: true }>,
     pending: PendingSubscription,
   ): void => {
-    const { resets, released } = tracker.settle(pending, ack.positions ?? {}, (topic) =>
-      watched.value.has(topic),
-    )
+    const { resets, released } = tracker.settle(pending, ack.positions ?? {}, readsTopic)
     if (resets.length > 0) {
       // What is still queued from the old topic must meet the store before it forgets those offsets.
       batcher.flush()
@@ -184,7 +194,7 @@ export function useHerald({
     if (!socket.active) socketState.value = 'refused'
   })
   socket.on('notification', (notification) => {
-    if (watched.value.has(notification.topic) && tracker.arrive(notification)) {
+    if (wanted(notification) && tracker.arrive(notification)) {
       batcher.push(notification)
     }
   })
@@ -217,7 +227,7 @@ export function useHerald({
     subscriptionError,
     recoveryNotices,
     addTopic(topic) {
-      if (!isValidTopic(topic) || watched.value.has(topic)) return
+      if (!isWatchable(topic) || watched.value.has(topic)) return
       topics.value = [...topics.value, topic]
       subscribe([topic], false)
     },

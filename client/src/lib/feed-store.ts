@@ -37,6 +37,11 @@ export interface FeedStore {
   /** Forgets a topic: its entries, its counts and the records it has seen. */
   removeTopic(topic: string): void
   /**
+   * Stops showing the notifications `unwanted` picks (a keyed stream no longer watched while its
+   * topic still is read): they leave the entries and the received counts.
+   */
+  removeWhere(unwanted: (notification: Notification) => boolean): void
+  /**
    * Forgets a partition's records below `below`: its topic was deleted and created again, so those
    * offsets now name other records. The topic's count starts again from what it still shows.
    */
@@ -160,6 +165,16 @@ export function createFeedStore(limitPerTopic = FEED_LIMIT_PER_TOPIC): FeedStore
       received.delete(topic)
       counts = new Map(counts)
       counts.delete(topic)
+    },
+    removeWhere(unwanted) {
+      entries = entries.filter((entry) => {
+        if (!unwanted(entry.notification)) return true
+        keptIds.delete(entry.id)
+        const { topic } = entry.notification
+        received.set(topic, (received.get(topic) ?? 1) - 1)
+        return false
+      })
+      entries = keepLatest(entries)
     },
     resetPartition(topic, partition, below) {
       const key = `${topic}:${partition}`

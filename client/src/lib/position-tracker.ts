@@ -1,5 +1,5 @@
 // Where the page stands in each topic: per concrete topic and partition, the next offset it has not
-// seen. A resubscription sends these, so the server replays what the page missed.
+// seen (a keyed stream stands where its topic does: its positions are the topic's). A resubscription sends these, so the server replays what the page missed.
 //
 // A position moves only past records known to have come without a hole: it starts from a subscribe
 // ack's positions and then follows each notification. While a subscription is unanswered, what
@@ -8,6 +8,8 @@
 // again (the feed drops anything that arrives twice).
 
 import { isPattern, patternMatches, type Notification, type Position } from '@herald/shared'
+
+import { topicOfEntry } from './watch-entries'
 
 /** Topic → its position: a subscribe request's `positions`, and its ack's. */
 export type Positions = Record<string, Position>
@@ -69,7 +71,7 @@ interface Pending extends PendingSubscription {
 }
 
 const covers = (entry: string, topic: string): boolean =>
-  entry === topic || (isPattern(entry) && patternMatches(entry, topic))
+  topicOfEntry(entry) === topic || (isPattern(entry) && patternMatches(entry, topic))
 
 /** Moves `position`'s partition to `next` (a decimal offset) unless it is already past it. */
 function advance(position: Position, partition: string, next: string): void {
@@ -158,7 +160,7 @@ export function createPositionTracker(): PositionTracker {
       const topics = new Set([
         ...Object.keys(ackPositions),
         ...request.seen.keys(),
-        ...request.entries.filter((entry) => !isPattern(entry)),
+        ...request.entries.filter((entry) => !isPattern(entry)).map(topicOfEntry),
       ])
       const resets = [...topics]
         .filter(isWatched)

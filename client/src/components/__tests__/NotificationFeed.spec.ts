@@ -44,6 +44,23 @@ describe('NotificationFeed', () => {
     expect(shownOffsets(feed)).toEqual(['3', '2', '1'])
   })
 
+  it("filters by a keyed stream: its topic's records of its key", async () => {
+    const store = createFeedStore()
+    store.add([
+      notification({ timestamp: 1, key: 'u1' }),
+      notification({ timestamp: 2, key: 'u2' }),
+      notification({ timestamp: 3, key: 'u1' }),
+      notification({ timestamp: 4, topic: 'alerts', key: 'u1' }),
+    ])
+    const { entries, counts } = store.snapshot()
+    const feed = mount(NotificationFeed, {
+      props: { entries, counts, topics: ['orders#u1', 'orders'] },
+    })
+    await feed.get('[data-testid="topic-filter"]').setValue('orders#u1')
+
+    expect(shownOffsets(feed)).toEqual(['3', '1'])
+  })
+
   it('goes back to all topics when the filtered topic is no longer watched', async () => {
     const feed = mountFeed()
     await feed.get('[data-testid="topic-filter"]').setValue('alerts')

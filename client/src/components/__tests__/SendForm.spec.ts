@@ -70,6 +70,34 @@ describe('SendForm', () => {
     expect(form.get('[data-testid="send-error"]').text()).toContain('invalid_topic')
   })
 
+  it('sends to the key of a keyed stream given as the topic', async () => {
+    const send = vi.fn<SendNotification>(() =>
+      Promise.resolve({
+        ok: true,
+        receipt: { topic: 'orders', partition: 0, offset: '1', timestamp: 1 },
+      }),
+    )
+    const form = await fillAndSubmit(send, {
+      'send-topic': 'orders#user-42',
+      'send-message': 'shipped',
+    })
+    await flushPromises()
+
+    expect(send).toHaveBeenCalledWith({ topic: 'orders', message: 'shipped', key: 'user-42' })
+    expect(form.get<HTMLInputElement>('[data-testid="send-topic"]').element.value).toBe('orders')
+    expect(form.get<HTMLInputElement>('[data-testid="send-key"]').element.value).toBe('user-42')
+  })
+
+  it('fills in topic and key when a keyed stream is picked', async () => {
+    const form = mount(SendForm, { props: { topics: ['orders#user-42'], send: vi.fn() } })
+    const topic = form.get<HTMLInputElement>('[data-testid="send-topic"]')
+    await topic.setValue('orders#user-42')
+    await topic.trigger('change')
+
+    expect(topic.element.value).toBe('orders')
+    expect(form.get<HTMLInputElement>('[data-testid="send-key"]').element.value).toBe('user-42')
+  })
+
   it('offers the watched topics as suggestions', () => {
     const form = mount(SendForm, { props: { topics: ['orders', 'alerts'], send: vi.fn() } })
     const listId = form.get('[data-testid="send-topic"]').attributes('list')

@@ -28,6 +28,20 @@ describe('TopicsPanel', () => {
     expect(panel.find('[data-testid="topic-error"]').exists()).toBe(false)
   })
 
+  it('adds a keyed stream, and refuses a pattern or a key left empty', async () => {
+    const panel = mountPanel()
+    const input = panel.get('[data-testid="topic-input"]')
+    for (const refused of ['orders.*', 'orders#']) {
+      await input.setValue(refused)
+      await panel.get('form').trigger('submit')
+      expect(panel.find('[data-testid="topic-error"]').exists()).toBe(true)
+    }
+    await input.setValue('orders#user-42')
+    await panel.get('form').trigger('submit')
+
+    expect(panel.emitted('add')).toEqual([['orders#user-42']])
+  })
+
   it('adds a valid name, trimmed, and empties the input', async () => {
     const panel = mountPanel()
     const input = panel.get<HTMLInputElement>('[data-testid="topic-input"]')

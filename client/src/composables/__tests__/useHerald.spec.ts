@@ -187,6 +187,50 @@ describe('useHerald', () => {
     expect(herald.feed.value.entries.map((entry) => entry.id)).toEqual(['orders:0:3', 'orders:0:1'])
   })
 
+  it("shows a keyed stream only its key's notifications, and each once beside its topic", () => {
+    const { socket, frames, herald } = setup({ initialTopics: ['orders#u1', 'bad#'] })
+    expect(herald.topics.value).toEqual(['orders#u1'])
+    socket.open()
+    expect(payloads(socket)).toEqual([['subscribe', { topics: ['orders#u1'] }]])
+    socket.deliver(
+      notification({ timestamp: 1, key: 'u1' }),
+      notification({ timestamp: 2, key: 'u2' }),
+      notification({ timestamp: 3 }),
+    )
+    frames.runFrame()
+    expect(herald.feed.value.entries.map((entry) => entry.id)).toEqual(['orders:0:1'])
+
+    herald.addTopic('orders')
+    socket.deliver(notification({ timestamp: 4, key: 'u1' }), notification({ timestamp: 5 }))
+    frames.runFrame()
+    expect(herald.feed.value.entries.map((entry) => entry.id)).toEqual([
+      'orders:0:5',
+      'orders:0:4',
+      'orders:0:1',
+    ])
+
+    // The topic goes; its key's stream stays, with only its own notifications.
+    herald.removeTopic('orders')
+    expect(herald.topics.value).toEqual(['orders#u1'])
+    expect(herald.feed.value.entries.map((entry) => entry.id)).toEqual(['orders:0:4', 'orders:0:1'])
+    expect(herald.feed.value.counts.get('orders')).toEqual({ shown: 2, received: 2 })
+  })
+
+  it("recovers a keyed stream from its topic's positions", () => {
+    const { socket, herald } = setup({ initialTopics: ['orders#u1'] })
+    socket.open()
+    socket.acceptLast({ orders: { '0': '9' } })
+    socket.deliver(notification({ timestamp: 1, offset: '12', key: 'u1' }))
+    socket.drop('transport close')
+    socket.open()
+
+    expect(herald.topics.value).toEqual(['orders#u1'])
+    expect(payloads(socket).at(-1)).toEqual([
+      'subscribe',
+      { topics: ['orders#u1'], positions: { orders: { '0': '13' } } },
+    ])
+  })
+
   it('drops notifications queued for a topic removed before the frame', () => {
     const { socket, frames, herald } = setup({ initialTopics: ['orders'] })
     socket.open()

@@ -64,6 +64,15 @@ describe('position tracker', () => {
     expect(tracker.positionsFor(['*'])).toHaveProperty('other', {})
   })
 
+  it("keeps a keyed stream's position as its topic's, moved by its own key's records", () => {
+    const tracker = acked({ orders: { '0': '4', '1': '7' } }, ['orders#u1'])
+    tracker.arrive({ ...on(1, '9'), key: 'u1' })
+
+    expect(tracker.positionsFor(['orders#u1'])).toEqual({ orders: { '0': '4', '1': '10' } })
+    expect(tracker.positionsFor(['orders#u2'])).toEqual({ orders: { '0': '4', '1': '10' } })
+    expect(tracker.positionsFor(['alerts#u1'])).toEqual({})
+  })
+
   it('positions a topic that did not exist at the ack from what arrives, partition by partition', () => {
     const tracker = acked({}, ['orders'])
     expect(tracker.positionsFor(['orders'])).toEqual({ orders: {} })

@@ -7,8 +7,20 @@ describe('parseTopics', () => {
     expect(parseTopics('?topics=orders,alerts')).toEqual(['orders', 'alerts'])
   })
 
-  it('accepts escaped commas and repeated parameters', () => {
-    expect(parseTopics('?topics=a%2Cb&topics=c')).toEqual(['a', 'b', 'c'])
+  it('accepts repeated parameters', () => {
+    expect(parseTopics('?topics=a,b&topics=c')).toEqual(['a', 'b', 'c'])
+  })
+
+  it('reads keyed streams encoded, an encoded comma belonging to its key', () => {
+    expect(parseTopics('?topics=orders%23user-42,orders%23a%2Cb%20c,alerts')).toEqual([
+      'orders#user-42',
+      'orders#a,b c',
+      'alerts',
+    ])
+  })
+
+  it('drops patterns, keyed streams without a key and malformed escapes', () => {
+    expect(parseTopics('?topics=orders.*,*,orders%23,%23k,%E0%A4%A,ok')).toEqual(['ok'])
   })
 
   it('drops blanks, duplicates and names the topic rule refuses', () => {
@@ -40,8 +52,14 @@ describe('withTopics', () => {
     expect(withTopics('http://h/?x=1&topics=orders', [])).toBe('/?x=1')
   })
 
+  it('encodes each keyed stream on its own, so no character of a key is lost', () => {
+    expect(withTopics('http://h/', ['orders', 'orders#user 42,eu'])).toBe(
+      '/?topics=orders,orders%23user%2042%2Ceu',
+    )
+  })
+
   it('round-trips through parseTopics', () => {
-    const topics = ['a.b', 'c_d', 'e-f', 'G9']
+    const topics = ['a.b', 'c_d', 'e-f', 'G9', 'orders#user-42', 'orders#ключ&=?#,%']
     expect(parseTopics(new URL(withTopics('http://h/', topics), 'http://h').search)).toEqual(topics)
   })
 })
