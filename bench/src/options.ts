@@ -8,6 +8,7 @@ export const SCENARIOS = [
   'e2e',
   'topics',
   'fanout',
+  'keys',
 ] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 
@@ -36,6 +37,15 @@ export interface BenchOptions {
   churnMs: number
   /** Topics existing in the topics scenario's scale steps, ascending. */
   topicCounts: number[]
+  /** Subscribers of the keys scenario, each on its own key of one topic. */
+  keySubscribers: number
+  /** Notifications per second of the keys scenario, to random subscribers. */
+  keyRate: number
+  /** Subscribers, each on a topic of its own, of the keys scenario's contrast steps, ascending. */
+  keyTopicCounts: number[]
+  /** Reconnects of the keys scenario's keyed subscriber, and the others' records each one misses. */
+  keyReconnects: number
+  keyReconnectOthers: number
   scenarios: ScenarioName[]
   cpuProf: boolean
   outDir: string
@@ -56,6 +66,13 @@ export const USAGE = `usage: npm run bench -- [flags]
   --churn-seconds S   how long each of those rates runs (default 20; 5 with --quick)
   --topic-counts LIST topics existing for idle CPU, RSS, a stream, a consumer's SIGTERM and
                       restart (default 1000,5000; 100,300 with --quick)
+  --key-subscribers N keys: subscribers, each on its own key of one topic (default 10000)
+  --key-rate R        keys: notifications per second to random subscribers (default 1000)
+  --key-topic-counts LIST
+                      keys: a topic per subscriber instead, at each count (default 1000,2000,5000)
+  --key-reconnects N  keys: reconnects of a keyed subscriber (default 5)
+  --key-reconnect-others N
+                      keys: others' records on its partition each reconnect misses (default 100000)
   --scenarios LIST    any of ${SCENARIOS.join(',')} (default all)
   --cpu-prof          CPU profiles of producers, consumers and baselines in <out>/profiles
                       (replacing the last run's), summed up in <out>/profiles/summary.md
@@ -90,6 +107,11 @@ export function parseBenchOptions(args: readonly string[], defaultOutDir: string
     '--topic-rates',
     '--churn-seconds',
     '--topic-counts',
+    '--key-subscribers',
+    '--key-rate',
+    '--key-topic-counts',
+    '--key-reconnects',
+    '--key-reconnect-others',
     '--scenarios',
     '--out',
   ]
@@ -159,6 +181,15 @@ export function parseBenchOptions(args: readonly string[], defaultOutDir: string
     topicCounts: list('--topic-counts', quick ? [100, 300] : [1000, 5000], 20_000).sort(
       (a, b) => a - b,
     ),
+    keySubscribers: count('--key-subscribers', quick ? 1000 : 10_000, 20_000),
+    keyRate: count('--key-rate', 1000, 10_000),
+    keyTopicCounts: list(
+      '--key-topic-counts',
+      quick ? [100, 300] : [1000, 2000, 5000],
+      20_000,
+    ).sort((a, b) => a - b),
+    keyReconnects: count('--key-reconnects', quick ? 2 : 5, 50),
+    keyReconnectOthers: count('--key-reconnect-others', quick ? 10_000 : 100_000, 1_000_000),
     scenarios,
     cpuProf: flags.has('--cpu-prof'),
     outDir: values.get('--out') ?? defaultOutDir,

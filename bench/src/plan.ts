@@ -16,6 +16,12 @@ import { endToEnd } from './scenarios/end-to-end.js'
 import { fanout } from './scenarios/fanout.js'
 import { bareFanoutTarget, heraldFanoutTarget } from './scenarios/fanout-targets.js'
 import { batchPublish, heraldIngest, PLAIN_ID, plainDesign } from './scenarios/ingest.js'
+import {
+  keyedFanout,
+  keyedReconnect,
+  servedWell,
+  topicPerSubscriber,
+} from './scenarios/keyed-streams.js'
 import { consumerHandover, topicChurn, topicScale } from './scenarios/topics.js'
 import { warmUpStack } from './scenarios/warm-up.js'
 import { formatCount, formatMs } from './report/format.js'
@@ -28,6 +34,9 @@ import { KAFKA_VERSION } from '@herald/stack'
  * larger N connect to the consumers directly.
  */
 const NGINX_FANOUT_LIMIT = 2000
+
+/** The keys scenario's latency target (issue 11): the contrast steps stop past it. */
+const KEYS_P99_TARGET_MS = 50
 
 export interface BenchRunner {
   run(): Promise<BenchRun>
@@ -111,6 +120,34 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
     }
     if (wants('topics')) await topicSteps(target)
     if (wants('fanout')) await fanouts(target)
+    if (wants('keys')) await keySteps(target)
+  }
+
+  async function keySteps(target: HeraldTarget): Promise<void> {
+    const run = Date.now().toString(36)
+    const subscribers = options.keySubscribers
+    await step(`keys: ${formatCount(subscribers)} keyed subscribers of one topic`, () =>
+      keyedFanout(context, target, { kind: 'keys', topic: `bench-keys-${run}` }, subscribers),
+    )
+    await step('keys: a keyed subscriber reconnects', () =>
+      keyedReconnect(context, target, `bench-keys-${run}-reconnect`),
+    )
+    // The contrast last: its thousands of topics stay, and would weigh on any later step. Counts
+    // rise until one is not served (a loss, or p99 over the keyed target's 50 ms).
+    const prefix = `bench-keys-${run}-t`
+    let made = 0
+    let served = true
+    for (const count of options.keyTopicCounts) {
+      if (!served) break
+      served = false
+      await step(`keys: a topic per subscriber, ${formatCount(count)}`, async () => {
+        await topicPerSubscriber(context, target, { prefix, made, count })
+        made = count
+        const result = await keyedFanout(context, target, { kind: 'topics', prefix, count }, count)
+        served = servedWell(result, KEYS_P99_TARGET_MS)
+        return result
+      })
+    }
   }
 
   async function topicSteps(target: HeraldTarget): Promise<void> {

@@ -19,6 +19,7 @@ describe('parseBenchOptions', () => {
       'e2e',
       'topics',
       'fanout',
+      'keys',
     ])
     expect(options.cpuProf).toBe(false)
     expect(options.topicRates).toEqual([2, 10, 20])
@@ -40,6 +41,36 @@ describe('parseBenchOptions', () => {
     expect(options.topicCounts).toEqual([50, 900])
     expect(() => parse('--churn-seconds', '0')).toThrow(/--churn-seconds/)
     expect(() => parse('--topic-counts', '10,x')).toThrow(/--topic-counts/)
+  })
+
+  it("takes the keys scenario's subscribers, rate, contrast counts in rising order and reconnects", () => {
+    expect(parse()).toMatchObject({
+      keySubscribers: 10_000,
+      keyRate: 1000,
+      keyTopicCounts: [1000, 2000, 5000],
+      keyReconnects: 5,
+      keyReconnectOthers: 100_000,
+    })
+    const options = parse(
+      '--key-subscribers',
+      '500',
+      '--key-rate',
+      '200',
+      '--key-topic-counts',
+      '300,100',
+      '--key-reconnects',
+      '2',
+      '--key-reconnect-others',
+      '10000',
+    )
+    expect(options).toMatchObject({
+      keySubscribers: 500,
+      keyRate: 200,
+      keyTopicCounts: [100, 300],
+      keyReconnects: 2,
+      keyReconnectOthers: 10_000,
+    })
+    expect(() => parse('--key-rate', '0')).toThrow(/--key-rate/)
   })
 
   it('says where the new-topics scenario went', () => {

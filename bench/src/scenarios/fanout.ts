@@ -14,6 +14,7 @@ import { Histogram } from '../histogram.js'
 import { startCpuSampler, type Watched } from '../monitor/cpu-sampler.js'
 import { rssBytes } from '../monitor/proc.js'
 import { forkBench, type BenchChild } from '../process/child.js'
+import { shareOf, sumConnections } from '../process/worker-shares.js'
 import type { ScenarioResult } from '../result.js'
 import type { ScenarioContext } from './context.js'
 import { BENCH_ITSELF } from './http-load-run.js'
@@ -52,7 +53,7 @@ export async function fanout(
     for (let i = 0; i < workerCount; i += 1) {
       const config: FanoutWorkerConfig = {
         origins: target.socketOrigins,
-        sockets: Math.floor(subscribers / workerCount) + (i < subscribers % workerCount ? 1 : 0),
+        sockets: shareOf(subscribers, workerCount, i),
         topic,
         connectConcurrency: 50,
         connectTimeoutMs: 20_000,
@@ -63,9 +64,7 @@ export async function fanout(
       workers.map((worker) => worker.receive<FanoutConnected>('connected', 600_000)),
     )
     const connectSeconds = (nowMs() - connectStart) / 1000
-    const connected = connections.reduce((sum, each) => sum + each.connected, 0)
-    const failed = connections.reduce((sum, each) => sum + each.failed, 0)
-    const firstError = connections.find((each) => each.firstError)?.firstError
+    const { connected, failed, firstError } = sumConnections(connections)
     context.progress(
       `    ${connected.toLocaleString('en-US')} subscribers connected in ${connectSeconds.toFixed(1)} s` +
         (failed > 0 ? `, ${failed} failed (${firstError})` : ''),
