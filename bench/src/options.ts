@@ -69,7 +69,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --key-subscribers N keys: subscribers, each on its own key of one topic (default 10000)
   --key-rate R        keys: notifications per second to random subscribers (default 1000)
   --key-topic-counts LIST
-                      keys: a topic per subscriber instead, at each count (default 1000,2000,5000)
+                      keys: a topic per subscriber instead, at each count (default 250,500,1000,2000,5000)
   --key-reconnects N  keys: reconnects of a keyed subscriber (default 5)
   --key-reconnect-others N
                       keys: others' records on its partition each reconnect misses (default 100000)

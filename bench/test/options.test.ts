@@ -47,7 +47,7 @@ describe('parseBenchOptions', () => {
     expect(parse()).toMatchObject({
       keySubscribers: 10_000,
       keyRate: 1000,
-      keyTopicCounts: [1000, 2000, 5000],
+      keyTopicCounts: [250, 500, 1000, 2000, 5000],
       keyReconnects: 5,
       keyReconnectOthers: 100_000,
     })
