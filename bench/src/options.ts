@@ -185,7 +185,7 @@ export function parseBenchOptions(args: readonly string[], defaultOutDir: string
     keyRate: count('--key-rate', 1000, 10_000),
     keyTopicCounts: list(
       '--key-topic-counts',
-      quick ? [100, 300] : [1000, 2000, 5000],
+      quick ? [100, 300] : [250, 500, 1000, 2000, 5000],
       20_000,
     ).sort((a, b) => a - b),
     keyReconnects: count('--key-reconnects', quick ? 2 : 5, 50),
