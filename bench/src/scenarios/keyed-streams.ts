@@ -16,6 +16,7 @@ import { MinimalSocket } from '../eio/minimal-socket.js'
 import { Histogram } from '../histogram.js'
 import { accountDeliveries, keyedStampOf } from '../keys/keyed-stamp.js'
 import type { KeyedConnected, KeyedReport, KeyedWorkerConfig } from '../keys/keyed-worker.js'
+import { describeGroupMembers } from '../monitor/consumer-group.js'
 import { startCpuSampler } from '../monitor/cpu-sampler.js'
 import { forkBench, type BenchChild } from '../process/child.js'
 import { shareOf, sumConnections } from '../process/worker-shares.js'
@@ -180,10 +181,41 @@ export async function topicPerSubscriber(
   const { existing } = await topUpTopics(target, { prefix, count: 0 }, progress)
   const topUp = await topUpTopics(target, { prefix, count: existing + count - made }, progress)
   const held = await consumersHold(target, topUp.benchTopics)
+  const assigned = await groupAssigned(target, prefix, count)
   progress(
     `bench ▸   ${count.toLocaleString('en-US')} topics ${prefix}-<n>: made in ` +
-      `${topUp.seconds.toFixed(1)} s, every consumer held them ${held.toFixed(1)} s later`,
+      `${topUp.seconds.toFixed(1)} s, every consumer listed them ${held.toFixed(1)} s later, ` +
+      `the group had them assigned ${assigned.toFixed(1)} s after that`,
   )
+}
+
+/** Longest wait for the group to assign the new topics' partitions. */
+const ASSIGN_TIMEOUT_MS = 120_000
+
+/**
+ * Waits until Kafka reports every topic `<prefix>-<n>` (n < count) assigned to a group member: a
+ * consumer lists a topic before the rebalance that gives it out ends, and a rebalance inside the
+ * measured window stalls delivery. Answers the seconds it took; a running stack is not asked.
+ */
+async function groupAssigned(target: HeraldTarget, prefix: string, count: number): Promise<number> {
+  const startedAt = nowMs()
+  const control = target.consumers
+  if (control === undefined) return 0
+  const wanted = Array.from({ length: count }, (_, n) => `${target.topicPrefix}${prefix}-${n}`)
+  for (;;) {
+    const members = await describeGroupMembers(
+      control.kafkaClasspath,
+      target.kafkaBrokers,
+      control.group,
+    )
+    const assigned = new Set(members.flatMap((member) => [...member.assignment.keys()]))
+    if (wanted.every((topic) => assigned.has(topic))) return (nowMs() - startedAt) / 1000
+    if (nowMs() - startedAt > ASSIGN_TIMEOUT_MS) {
+      const missing = wanted.filter((topic) => !assigned.has(topic)).length
+      throw new Error(`${missing} of ${count} topics still unassigned after 120 s`)
+    }
+    await sleep(500)
+  }
 }
 
 export interface ReconnectRun {
