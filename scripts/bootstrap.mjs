@@ -11,14 +11,21 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = (pkg, file) => join(root, 'node_modules', pkg, file)
 
+/** key and token print what they issue on stdout (for `$(npm run -s token …)`): progress goes to stderr. */
+const quiet = ['key', 'token'].includes(process.argv[2] ?? '')
+
 function say(message) {
-  console.log(`herald ▸ ${message}`)
+  if (quiet) console.error(`herald ▸ ${message}`)
+  else console.log(`herald ▸ ${message}`)
 }
 
 /** Runs a step; on failure, names it and exits with its status. */
 function run(label, command, args) {
   if (label) say(label)
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' })
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: quiet ? ['inherit', process.stderr, 'inherit'] : 'inherit',
+  })
   if (result.status !== 0) {
     console.error(`herald: ${label || [command, ...args].join(' ')} failed`)
     process.exit(result.status ?? 1)
@@ -100,6 +107,10 @@ function handOver(node, script, args, env = process.env) {
 function runOnNode24(command, args) {
   const node = process.execPath
   run('building', node, [bin('typescript', 'bin/tsc'), '-b'])
+  if (quiet) {
+    handOver(node, 'stack/dist/credentials-cli.js', [command, ...args])
+    return
+  }
   buildClient()
   if (command === 'start') {
     handOver(node, 'stack/dist/cli.js', ['start', ...args])
@@ -136,8 +147,8 @@ function runOnNode24(command, args) {
 }
 
 const [command = '', ...args] = process.argv.slice(2)
-if (!['start', 'test', 'bench'].includes(command)) {
-  console.error('usage: node scripts/bootstrap.mjs start|test|bench [args]')
+if (!['start', 'test', 'bench', 'key', 'token'].includes(command)) {
+  console.error('usage: node scripts/bootstrap.mjs start|test|bench|key|token [args]')
   process.exit(2)
 }
 installPackages()

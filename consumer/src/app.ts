@@ -6,6 +6,8 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '@herald/shared'
+import type { TokenVerifier } from '@herald/shared/access'
+import type { SlotLimiter } from '@herald/shared/limits'
 import { toNotification, type ConsumedRecord } from '@herald/shared/kafka'
 import type { Logger } from '@herald/shared/service'
 import {
@@ -14,19 +16,43 @@ import {
   type Server as HttpServer,
   type ServerResponse,
 } from 'node:http'
-import { Server, type ServerOptions } from 'socket.io'
+import { Server, type DefaultEventsMap, type ServerOptions } from 'socket.io'
 
 import type { CatchUpDeps } from './catch-up.js'
 import type { ConsumerConfig } from './config.js'
 import { poisonReason, type DeadLetters } from './dead-letters.js'
 import { Holds } from './holding-adapter.js'
 import { AFFINITY_HEADER, sessionIdFromAffinity } from './session-id.js'
+import { admitSockets, type SocketAccess } from './socket-access.js'
 import { registerSubscriptionHandlers } from './socket-handlers.js'
 
-export type HeraldServer = Server<ClientToServerEvents, ServerToClientEvents>
+export type HeraldServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  DefaultEventsMap,
+  SocketAccess
+>
+
+export const OPEN_ACCESS_WARNING =
+  'HERALD_OPEN_ACCESS=true: anyone who reaches this service may watch every topic'
 
 export interface ConsumerAppDeps {
-  config: Pick<ConsumerConfig, 'instance' | 'maxTopicsPerSocket' | 'maxRecordBytes'>
+  config: Pick<
+    ConsumerConfig,
+    | 'instance'
+    | 'access'
+    | 'maxTopicsPerSocket'
+    | 'maxRecordBytes'
+    | 'tokenExpiryNoticeMs'
+    | 'socketsPerSubjectLimit'
+    | 'socketsPerAddressLimit'
+    | 'subscribesPerSocketLimit'
+    | 'subscribesWindowMs'
+  >
+  /** Verifies the handshake's token; absent in open mode. */
+  verifier: TokenVerifier | undefined
+  /** Socket slots per subject and per address, shared by every instance. */
+  slots: Pick<SlotLimiter, 'acquire' | 'release'>
   /** Whether each dependency (Kafka group, Redis) is connected, for /readyz. */
   readiness: () => Record<string, boolean>
   /** How many topics this instance consumes, for /healthz. */
@@ -51,6 +77,8 @@ export interface ConsumerApp {
 
 export function createConsumerApp({
   config,
+  verifier,
+  slots,
   readiness,
   consumedTopics,
   catchUp,
@@ -73,6 +101,14 @@ export function createConsumerApp({
   io.engine.generateId = (req: IncomingMessage) =>
     sessionIdFromAffinity(req.headers[AFFINITY_HEADER], (id) => id in sessions) ?? randomId(req)
 
+  io.use(
+    admitSockets({
+      verifier,
+      slots,
+      socketsPerSubject: config.socketsPerSubjectLimit,
+      socketsPerAddress: config.socketsPerAddressLimit,
+    }),
+  )
   const deliverable = (record: ConsumedRecord): boolean =>
     poisonReason(record, config.maxRecordBytes) === undefined
   io.on('connection', (socket) =>
@@ -81,6 +117,10 @@ export function createConsumerApp({
       deliverable,
       holds,
       maxTopics: config.maxTopicsPerSocket,
+      operationsLimit: config.subscribesPerSocketLimit,
+      operationsWindowMs: config.subscribesWindowMs,
+      verifier,
+      tokenExpiryNoticeMs: config.tokenExpiryNoticeMs,
       logger,
     }),
   )
@@ -94,6 +134,8 @@ export function createConsumerApp({
         status: 'ok',
         instance: config.instance,
         node: process.version,
+        access: config.access.open ? 'open' : 'tokens',
+        ...(config.access.open ? { warning: OPEN_ACCESS_WARNING } : {}),
         connections: io.engine.clientsCount,
         topics: consumedTopics(),
         deadLetters: deadLetters.counts,

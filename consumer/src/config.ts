@@ -1,6 +1,7 @@
 // The consumer's configuration, read from the environment once and validated as a whole.
 
 import { topicProblem } from '@herald/shared'
+import { LIMIT_RANGE, readAccessEnv, type AccessConfig } from '@herald/shared/access'
 import { envReader, type Env } from '@herald/shared/env'
 import { readKafkaEnv } from '@herald/shared/kafka'
 import { hostname } from 'node:os'
@@ -27,6 +28,17 @@ export interface ConsumerConfig {
   /** The herald topic undeliverable records go to; never delivered itself. */
   deadLetterTopic: string
   shutdownTimeoutMs: number
+  /** Who may watch: the token key, or open to anyone. */
+  access: AccessConfig
+  /** How long before its token expires a socket is told (`token:expiring`). */
+  tokenExpiryNoticeMs: number
+  /** Sockets one token subject may hold at once, across every consumer. */
+  socketsPerSubjectLimit: number
+  /** Sockets one client address may hold at once, across every consumer. */
+  socketsPerAddressLimit: number
+  /** subscribe and unsubscribe operations one socket may make per window. */
+  subscribesPerSocketLimit: number
+  subscribesWindowMs: number
 }
 
 export function readConsumerConfig(env: Env): Readonly<ConsumerConfig> {
@@ -47,6 +59,18 @@ export function readConsumerConfig(env: Env): Readonly<ConsumerConfig> {
     }),
     deadLetterTopic: read.string('HERALD_DEAD_LETTER_TOPIC', 'herald.dead-letters'),
     shutdownTimeoutMs: read.int('HERALD_SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),
+    access: readAccessEnv(read, { publishers: false }),
+    tokenExpiryNoticeMs: read.int('HERALD_TOKEN_EXPIRY_NOTICE_MS', 60_000, {
+      min: 0,
+      max: 86_400_000,
+    }),
+    socketsPerSubjectLimit: read.int('HERALD_LIMIT_SOCKETS_PER_SUBJECT', 20, LIMIT_RANGE),
+    socketsPerAddressLimit: read.int('HERALD_LIMIT_SOCKETS_PER_ADDRESS', 200, LIMIT_RANGE),
+    subscribesPerSocketLimit: read.int('HERALD_LIMIT_SUBSCRIBES_PER_SOCKET', 30, LIMIT_RANGE),
+    subscribesWindowMs: read.int('HERALD_LIMIT_SUBSCRIBES_WINDOW_MS', 10_000, {
+      min: 100,
+      max: 3_600_000,
+    }),
   }
   const problem = topicProblem(config.deadLetterTopic)
   if (problem !== undefined) read.problem(`HERALD_DEAD_LETTER_TOPIC: ${problem}`)

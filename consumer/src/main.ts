@@ -10,16 +10,19 @@ import {
   TopicAdmin,
 } from '@herald/shared/kafka'
 import { decodeTopicAnnouncement, topicAnnouncementChannel } from '@herald/shared'
+import { TokenVerifier } from '@herald/shared/access'
+import { SlotLimiter } from '@herald/shared/limits'
 import { createLogger, onShutdownSignal } from '@herald/shared/service'
 import { Redis } from 'ioredis'
 import { once } from 'node:events'
 
-import { createConsumerApp } from './app.js'
+import { createConsumerApp, OPEN_ACCESS_WARNING } from './app.js'
 import { readConsumerConfig } from './config.js'
 import { DeadLetters } from './dead-letters.js'
 
 const config = readConsumerConfig(process.env)
 const logger = createLogger(config.instance, config.logLevel)
+if (config.access.open) logger.warn(OPEN_ACCESS_WARNING)
 
 // ioredis reconnects by itself and queues commands meanwhile; /readyz reports when it is down.
 // A Kafka batch becomes one PUBLISH per record, all in one tick: auto-pipelining sends them in one
@@ -32,10 +35,15 @@ const redisPub = new Redis(config.redisUrl, {
 const redisSub = redisPub.duplicate({ enableAutoPipelining: false })
 // Producers announce the topics they create here; the adapter's subscriber stays its own.
 const redisAnnouncements = redisPub.duplicate({ enableAutoPipelining: false })
+// Socket limits are checked on every handshake: fail fast (and admit the socket) while Redis is
+// away, rather than queue each handshake behind a reconnect.
+const redisLimits = redisPub.duplicate({ enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+const slots = new SlotLimiter(redisLimits, { prefix: 'herald:sockets:', logger })
 for (const [role, client] of [
   ['pub', redisPub],
   ['sub', redisSub],
   ['announcements', redisAnnouncements],
+  ['limits', redisLimits],
 ] as const) {
   client.on('error', (error: Error) => logger.warn({ err: error, role }, 'redis error'))
 }
@@ -70,6 +78,8 @@ const deadLetterPublisher = new KafkaPublisher(
 let draining = false
 const { httpServer, io, deliver } = createConsumerApp({
   config,
+  verifier: config.access.open ? undefined : new TokenVerifier(config.access.tokens),
+  slots,
   readiness: () => ({
     kafka: subscriber.ready,
     redis: redisPub.status === 'ready' && redisSub.status === 'ready',
@@ -124,7 +134,13 @@ onShutdownSignal(
     await admin.disconnect()
     // Disconnected sockets reconnect through nginx to another instance.
     await io.close()
-    await Promise.all([redisPub.quit(), redisSub.quit(), redisAnnouncements.quit()])
+    slots.close()
+    await Promise.all([
+      redisPub.quit(),
+      redisSub.quit(),
+      redisAnnouncements.quit(),
+      redisLimits.quit(),
+    ])
   },
   { logger, timeoutMs: config.shutdownTimeoutMs },
 )

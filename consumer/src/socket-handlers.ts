@@ -1,25 +1,42 @@
-// The `subscribe` / `unsubscribe` handlers of one socket: validate → join or leave rooms → catch
-// up from Kafka → acknowledge. A socket's subscription changes run one after the other.
+// The `subscribe` / `unsubscribe` / `token:refresh` handlers of one socket: check the limit and
+// the grant → join or leave rooms → catch up from Kafka → acknowledge. A socket's changes run one
+// after the other, so a refresh never races a subscription it would narrow.
 
 import {
   entryOf,
   parseSubscription,
   roomOf,
   type ClientToServerEvents,
+  type ErrorDetail,
   type ServerToClientEvents,
   type SubscriptionAck,
+  type TokenRefreshAck,
 } from '@herald/shared'
+import { firstUngranted, grantCovers, TokenError, type TokenVerifier } from '@herald/shared/access'
 import type { Logger } from '@herald/shared/service'
-import type { Socket } from 'socket.io'
+import type { DefaultEventsMap, Socket } from 'socket.io'
 
 import { catchUp, type CatchUpDeps } from './catch-up.js'
 import type { Holds } from './holding-adapter.js'
+import type { SocketAccess } from './socket-access.js'
+import { watchTokenLifetime } from './token-lifetime.js'
 
-export type HeraldSocket = Socket<ClientToServerEvents, ServerToClientEvents>
+export type HeraldSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  DefaultEventsMap,
+  SocketAccess
+>
 
 export interface SubscriptionDeps extends CatchUpDeps {
   holds: Holds
   maxTopics: number
+  /** subscribe and unsubscribe operations per window, per socket. */
+  operationsLimit: number
+  operationsWindowMs: number
+  /** Verifies refreshed tokens; absent in open mode. */
+  verifier: TokenVerifier | undefined
+  tokenExpiryNoticeMs: number
   logger: Logger
 }
 
@@ -34,19 +51,102 @@ export function subscribedEntries(socket: HeraldSocket): string[] {
 
 export function registerSubscriptionHandlers(socket: HeraldSocket, deps: SubscriptionDeps): void {
   let queue: Promise<void> = Promise.resolve()
-  const serially = (work: () => Promise<SubscriptionAck>, ack: unknown): void => {
+  const serially = <T>(work: () => Promise<T>, ack: unknown): void => {
     queue = queue.then(async () => reply(ack, await work()))
   }
+  const withinLimit = operationLimit(deps.operationsLimit, deps.operationsWindowMs)
+  const lifetime = watchTokenLifetime(socket, {
+    noticeMs: deps.tokenExpiryNoticeMs,
+    logger: deps.logger,
+  })
+  lifetime.schedule()
 
-  socket.on('subscribe', (payload, ack) => serially(() => subscribe(socket, payload, deps), ack))
+  socket.on('subscribe', (payload, ack) =>
+    serially(() => withinLimit() ?? subscribe(socket, payload, deps), ack),
+  )
   socket.on('unsubscribe', (payload, ack) =>
     serially(async () => {
+      const refused = withinLimit()
+      if (refused !== undefined) return refused
       const parsed = parseSubscription(payload)
       if (!parsed.ok) return parsed
       for (const entry of parsed.request.entries) await socket.leave(roomOf(entry))
       return { ok: true, topics: subscribedEntries(socket) }
     }, ack),
   )
+  socket.on('token:refresh', (token, ack) =>
+    serially(async () => {
+      const answer = await refresh(socket, token, deps)
+      if (answer.ok) lifetime.schedule()
+      return answer
+    }, ack),
+  )
+}
+
+/** A fixed window of operations per socket: a socket lives on one instance, so this is local. */
+function operationLimit(
+  limit: number,
+  windowMs: number,
+): () => Promise<{ ok: false; error: ErrorDetail }> | undefined {
+  let windowStart = 0
+  let used = 0
+  return () => {
+    const now = Date.now()
+    if (now - windowStart >= windowMs) {
+      windowStart = now
+      used = 0
+    }
+    used += 1
+    if (used <= limit) return undefined
+    const seconds = Math.ceil((windowStart + windowMs - now) / 1000)
+    return Promise.resolve({
+      ok: false,
+      error: {
+        code: 'rate_limited',
+        message: `a socket may subscribe or unsubscribe ${limit} times per ${windowMs / 1000} s; retry in ${seconds} s`,
+      },
+    })
+  }
+}
+
+/** Swaps the socket's token for a fresh one of the same subject; leaves what it no longer grants. */
+async function refresh(
+  socket: HeraldSocket,
+  token: unknown,
+  { verifier }: SubscriptionDeps,
+): Promise<TokenRefreshAck> {
+  const current = socket.data.grant
+  if (verifier === undefined || current === undefined) {
+    return {
+      ok: false,
+      error: { code: 'invalid_body', message: 'access is open: no token to refresh' },
+    }
+  }
+  let grant
+  try {
+    grant = await verifier.verify(token)
+  } catch (error) {
+    const refusal =
+      error instanceof TokenError
+        ? error
+        : new TokenError('unauthorized', 'token could not be verified')
+    return { ok: false, error: { code: refusal.code, message: refusal.message } }
+  }
+  if (grant.subject !== current.subject) {
+    return {
+      ok: false,
+      error: {
+        code: 'forbidden',
+        message: `a refreshed token must be for the same subject ("${current.subject}", not "${grant.subject}")`,
+      },
+    }
+  }
+  socket.data.grant = grant
+  for (const entry of subscribedEntries(socket)) {
+    if (!grant.watch.some((granted) => grantCovers(granted, entry)))
+      await socket.leave(roomOf(entry))
+  }
+  return { ok: true, expiresAt: grant.expiresAt, topics: subscribedEntries(socket) }
 }
 
 async function subscribe(
@@ -57,6 +157,14 @@ async function subscribe(
   const parsed = parseSubscription(payload)
   if (!parsed.ok) return parsed
   const { request } = parsed
+  const grant = socket.data.grant
+  const ungranted = grant === undefined ? undefined : firstUngranted(grant.watch, request.entries)
+  if (ungranted !== undefined) {
+    return {
+      ok: false,
+      error: { code: 'forbidden', message: `the token does not grant "${ungranted}"` },
+    }
+  }
   const before = subscribedEntries(socket)
   const total = new Set([...before, ...request.entries]).size
   if (total > deps.maxTopics) {
@@ -101,6 +209,6 @@ async function subscribe(
 }
 
 /** Clients may emit without an ack callback; that is not an error worth a crash. */
-function reply(ack: unknown, result: SubscriptionAck): void {
-  if (typeof ack === 'function') (ack as (result: SubscriptionAck) => void)(result)
+function reply(ack: unknown, result: unknown): void {
+  if (typeof ack === 'function') (ack as (result: unknown) => void)(result)
 }

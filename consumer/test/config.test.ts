@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest'
 
 import { readConsumerConfig } from '../src/config.js'
 
+const OPEN = { HERALD_OPEN_ACCESS: 'true' }
+
 describe('readConsumerConfig', () => {
   it('has defaults that run against a local broker and Redis', () => {
-    expect(readConsumerConfig({})).toMatchObject({
+    expect(readConsumerConfig(OPEN)).toMatchObject({
       kafkaBrokers: ['127.0.0.1:9092'],
       redisUrl: 'redis://127.0.0.1:6379',
       groupId: 'herald-consumers',
@@ -14,6 +16,26 @@ describe('readConsumerConfig', () => {
   })
 
   it('refuses a Redis address that is not a redis:// URL', () => {
-    expect(() => readConsumerConfig({ REDIS_URL: 'localhost:6379' })).toThrow(ConfigError)
+    expect(() => readConsumerConfig({ ...OPEN, REDIS_URL: 'localhost:6379' })).toThrow(ConfigError)
+  })
+
+  it('refuses to start without a token key unless told to run open', () => {
+    expect(() => readConsumerConfig({})).toThrow(/no token key/)
+    expect(readConsumerConfig(OPEN).access).toEqual({ open: true })
+  })
+
+  it('takes no publisher keys: only a token key', () => {
+    const config = readConsumerConfig({ HERALD_TOKEN_SECRET: 'x'.repeat(32) })
+    expect(config.access).toMatchObject({ open: false, tokens: { audience: 'herald' } })
+  })
+
+  it('has socket limits on by default', () => {
+    expect(readConsumerConfig(OPEN)).toMatchObject({
+      tokenExpiryNoticeMs: 60_000,
+      socketsPerSubjectLimit: 20,
+      socketsPerAddressLimit: 200,
+      subscribesPerSocketLimit: 30,
+      subscribesWindowMs: 10_000,
+    })
   })
 })

@@ -1,24 +1,31 @@
 // The producer's HTTP application. Takes its dependencies, never listens and never reads env.
 
+import type { TokenVerifier } from '@herald/shared/access'
 import type { KafkaPublisher } from '@herald/shared/kafka'
 import type { Logger } from '@herald/shared/service'
 import express, { type Express, type RequestHandler } from 'express'
 
 import type { ProducerConfig } from './config.js'
 import { ApiError, errorHandler } from './errors.js'
+import { createGuards } from './guards.js'
 import { notifyBatchHandlers } from './notify-batch-route.js'
 import { notifyHandlers } from './notify-route.js'
+import type { PublishLimits } from './publish-limits.js'
 import { topicsRouter, type TopicsApiDeps } from './topics-routes.js'
 
 export interface ProducerAppDeps {
   publisher: Pick<KafkaPublisher, 'publish' | 'connected'>
   topics: Omit<
     TopicsApiDeps,
-    'defaultPartitions' | 'maxPartitions' | 'maxHistoryLimit' | 'keyScanLimit'
+    'defaultPartitions' | 'maxPartitions' | 'maxHistoryLimit' | 'keyScanLimit' | 'guards'
   >
+  /** Verifies subscriber tokens on history reads; absent in open mode. */
+  verifier: TokenVerifier | undefined
+  limits: PublishLimits
   config: Pick<
     ProducerConfig,
     | 'instance'
+    | 'access'
     | 'maxBodyBytes'
     | 'maxBatchItems'
     | 'maxBatchBytes'
@@ -36,12 +43,15 @@ export interface ProducerAppDeps {
 export function createProducerApp({
   publisher,
   topics,
+  verifier,
+  limits,
   config,
   logger,
   isDraining,
 }: ProducerAppDeps): Express {
   const app = express()
   app.disable('x-powered-by')
+  const guards = createGuards({ access: config.access, verifier, limits, admin: topics.admin })
 
   // While draining, tell nginx not to reuse this connection, so no new request lands here.
   app.use((_req, res, next) => {
@@ -51,13 +61,13 @@ export function createProducerApp({
 
   app
     .route('/notify')
-    .post(...notifyHandlers(publisher, config.maxBodyBytes))
+    .post(...notifyHandlers(publisher, guards, config.maxBodyBytes))
     .all(methodNotAllowed(['POST']))
 
   app
     .route('/notify/batch')
     .post(
-      ...notifyBatchHandlers(publisher, {
+      ...notifyBatchHandlers(publisher, guards, {
         maxItems: config.maxBatchItems,
         maxItemBytes: config.maxBodyBytes,
         maxBodyBytes: config.maxBatchBytes,
@@ -74,6 +84,7 @@ export function createProducerApp({
         maxPartitions: config.maxTopicPartitions,
         maxHistoryLimit: config.maxHistoryLimit,
         keyScanLimit: config.keyScanLimit,
+        guards,
       },
       methodNotAllowed,
     ),
@@ -82,7 +93,13 @@ export function createProducerApp({
   app
     .route('/healthz')
     .get((_req, res) => {
-      res.json({ status: 'ok', instance: config.instance, node: process.version })
+      res.json({
+        status: 'ok',
+        instance: config.instance,
+        node: process.version,
+        access: config.access.open ? 'open' : 'keys',
+        ...(config.access.open ? { warning: OPEN_ACCESS_WARNING } : {}),
+      })
     })
     .all(methodNotAllowed(['GET']))
 
@@ -107,6 +124,9 @@ export function createProducerApp({
   app.use(errorHandler(config, logger))
   return app
 }
+
+export const OPEN_ACCESS_WARNING =
+  'HERALD_OPEN_ACCESS=true: anyone who reaches this service may publish to and read every topic'
 
 function methodNotAllowed(allowed: readonly string[]): RequestHandler {
   return (req, _res, next) => {

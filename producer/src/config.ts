@@ -1,5 +1,6 @@
 // The producer's configuration, read from the environment once and validated as a whole.
 
+import { LIMIT_RANGE, readAccessEnv, type AccessConfig } from '@herald/shared/access'
 import { envReader, type Env } from '@herald/shared/env'
 import { readKafkaEnv } from '@herald/shared/kafka'
 import { hostname } from 'node:os'
@@ -35,6 +36,16 @@ export interface ProducerConfig {
   /** Largest `limit` of GET /topics/{topic}/messages. */
   maxHistoryLimit: number
   shutdownTimeoutMs: number
+  /** Who may publish and read: publisher keys and the token key, or open to anyone. */
+  access: AccessConfig
+  /** Notifications one key may publish per window (a key's `publishRate` overrides it). */
+  publishRateLimit: number
+  /** The window of the publish rate: 1 s, so that the rate reads as notifications per second. */
+  publishRateWindowMs: number
+  /** Topics one key may create per hour, on first use or with POST /topics. */
+  topicCreationsPerCallerLimit: number
+  /** Topics all keys together may create per hour. */
+  topicCreationsLimit: number
 }
 
 export function readProducerConfig(env: Env): Readonly<ProducerConfig> {
@@ -64,6 +75,18 @@ export function readProducerConfig(env: Env): Readonly<ProducerConfig> {
     publishLingerMs: read.int('HERALD_PUBLISH_LINGER_MS', 1, { min: 0, max: 100 }),
     maxHistoryLimit: read.int('HERALD_HISTORY_MAX_LIMIT', 1000, { min: 1, max: 100_000 }),
     shutdownTimeoutMs: read.int('HERALD_SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),
+    access: readAccessEnv(read, { publishers: true }),
+    publishRateLimit: read.int('HERALD_LIMIT_PUBLISH_RATE', 1000, LIMIT_RANGE),
+    publishRateWindowMs: read.int('HERALD_LIMIT_PUBLISH_WINDOW_MS', 1000, {
+      min: 100,
+      max: 3_600_000,
+    }),
+    topicCreationsPerCallerLimit: read.int(
+      'HERALD_LIMIT_TOPIC_CREATIONS_PER_KEY',
+      100,
+      LIMIT_RANGE,
+    ),
+    topicCreationsLimit: read.int('HERALD_LIMIT_TOPIC_CREATIONS', 1000, LIMIT_RANGE),
   }
   if (!/^rediss?:\/\//.test(config.redisUrl)) read.problem('REDIS_URL: expected redis://host:port')
   if (config.topicPartitions > config.maxTopicPartitions) {

@@ -1,15 +1,33 @@
 // Entry point: wires Kafka into the HTTP app, listens, and drains on SIGTERM.
 
+import { TokenVerifier } from '@herald/shared/access'
 import { createKafkaClient, KafkaLogReader, KafkaPublisher, TopicAdmin } from '@herald/shared/kafka'
+import { WindowLimiter } from '@herald/shared/limits'
 import { createLogger, onShutdownSignal } from '@herald/shared/service'
+import { Redis } from 'ioredis'
 import { once } from 'node:events'
 
-import { createProducerApp } from './app.js'
+import { createProducerApp, OPEN_ACCESS_WARNING } from './app.js'
 import { readProducerConfig } from './config.js'
+import { publishLimits } from './publish-limits.js'
 import { createTopicAnnouncer } from './topic-announcer.js'
 
 const config = readProducerConfig(process.env)
 const logger = createLogger(config.instance, config.logLevel)
+if (config.access.open) logger.warn(OPEN_ACCESS_WARNING)
+
+// Limits are checked on every request: fail fast (and let the request through) while Redis is
+// away, rather than queue each request behind a reconnect.
+const limitsRedis = new Redis(config.redisUrl, {
+  enableOfflineQueue: false,
+  enableAutoPipelining: true,
+  maxRetriesPerRequest: 1,
+})
+limitsRedis.on('error', (error: Error) => logger.debug({ err: error }, 'limits redis error'))
+const limits = publishLimits(
+  new WindowLimiter(limitsRedis, { prefix: 'herald:limit:', logger }),
+  config,
+)
 
 const kafka = createKafkaClient(
   {
@@ -53,6 +71,8 @@ let draining = false
 const app = createProducerApp({
   publisher,
   topics: { admin, reader },
+  verifier: config.access.open ? undefined : new TokenVerifier(config.access.tokens),
+  limits,
   config,
   logger,
   isDraining: () => draining,
@@ -82,6 +102,7 @@ onShutdownSignal(
     await admin.disconnect()
     await publisher.disconnect()
     await announcer.close()
+    limitsRedis.disconnect()
   },
   { logger, timeoutMs: config.shutdownTimeoutMs },
 )

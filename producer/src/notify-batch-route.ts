@@ -11,7 +11,9 @@ import {
 import type { KafkaPublisher } from '@herald/shared/kafka'
 import type { RequestHandler } from 'express'
 
+import { assertMayPublish, callerOf, type Caller } from './callers.js'
 import { ApiError, toApiError } from './errors.js'
+import type { Guards } from './guards.js'
 import { jsonBody, requireJson, toOutgoingRecord } from './notify-route.js'
 
 export interface BatchLimits {
@@ -24,6 +26,7 @@ export interface BatchLimits {
 
 export function notifyBatchHandlers(
   publisher: Pick<KafkaPublisher, 'publish'>,
+  guards: Guards,
   limits: BatchLimits,
 ): RequestHandler[] {
   const publishAll: RequestHandler = async (req, res) => {
@@ -35,7 +38,12 @@ export function notifyBatchHandlers(
         `body must be a JSON array of 1 to ${limits.maxItems} notifications`,
       )
     }
-    const results = await Promise.all(items.map((item) => publishOne(publisher, item, limits)))
+    const caller = callerOf(res)
+    // The whole batch counts against the caller's rate, or none of it is published.
+    await guards.limits.publish(caller, items.length)
+    const results = await Promise.all(
+      items.map((item) => publishOne(publisher, guards, caller, item, limits)),
+    )
     const accepted = results.filter((result) => result.status === 202).length
     const answer: NotifyBatchAnswer = { accepted, failed: results.length - accepted, results }
     // Nothing stored and Kafka the only reason: the whole batch may be retried later.
@@ -46,11 +54,18 @@ export function notifyBatchHandlers(
     }
     res.status(200).json(answer)
   }
-  return [requireJson, jsonBody(limits.maxBodyBytes), publishAll]
+  return [
+    guards.identify({ tokens: false }),
+    requireJson,
+    jsonBody(limits.maxBodyBytes),
+    publishAll,
+  ]
 }
 
 async function publishOne(
   publisher: Pick<KafkaPublisher, 'publish'>,
+  guards: Guards,
+  caller: Caller,
   item: unknown,
   limits: BatchLimits,
 ): Promise<BatchItemResult> {
@@ -61,6 +76,8 @@ async function publishOne(
     return failure(413, 'payload_too_large', `message is larger than ${limits.maxItemBytes} bytes`)
   }
   try {
+    assertMayPublish(caller, record.topic)
+    await guards.admitTopic(caller, record.topic)
     return { status: 202, ...(await publisher.publish(record)) }
   } catch (error) {
     const apiError = toApiError(error, limits)

@@ -4,7 +4,9 @@ import { validateNotifyRequest, type NotifyRequest } from '@herald/shared'
 import type { KafkaPublisher, OutgoingRecord } from '@herald/shared/kafka'
 import express, { type RequestHandler } from 'express'
 
+import { assertMayPublish, callerOf } from './callers.js'
 import { ApiError } from './errors.js'
+import type { Guards } from './guards.js'
 
 /** Accepts `application/json` and `application/*+json`, with or without parameters. */
 export function isJsonMediaType(contentType: string | undefined): boolean {
@@ -34,12 +36,18 @@ export function toOutgoingRecord({ topic, message, key }: NotifyRequest): Outgoi
 
 export function notifyHandlers(
   publisher: Pick<KafkaPublisher, 'publish'>,
+  guards: Guards,
   maxBodyBytes: number,
 ): RequestHandler[] {
   const publish: RequestHandler = async (req, res) => {
     const validation = validateNotifyRequest(req.body)
     if (!validation.ok) throw new ApiError(400, validation.code, validation.message)
+    const caller = callerOf(res)
+    const { topic } = validation.value
+    assertMayPublish(caller, topic)
+    await guards.limits.publish(caller, 1)
+    await guards.admitTopic(caller, topic)
     res.status(202).json(await publisher.publish(toOutgoingRecord(validation.value)))
   }
-  return [requireJson, jsonBody(maxBodyBytes), publish]
+  return [guards.identify({ tokens: false }), requireJson, jsonBody(maxBodyBytes), publish]
 }

@@ -15,12 +15,14 @@ import {
   type KafkaLogReader,
   type TopicAdmin,
 } from '@herald/shared/kafka'
-import express, { type Request, type RequestHandler, type Router } from 'express'
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express'
 
+import { assertMayCreate, callerOf, maySeeTopic, mayRead } from './callers.js'
 import { ApiError } from './errors.js'
+import type { Guards } from './guards.js'
 
 export interface TopicsApiDeps {
-  admin: Pick<TopicAdmin, 'describeTopics' | 'createTopic' | 'listTopics' | 'offsets'>
+  admin: Pick<TopicAdmin, 'describeTopics' | 'createTopic' | 'listTopics' | 'offsets' | 'exists'>
   reader: KafkaLogReader
   /** Partitions of a topic created without a count. */
   defaultPartitions: number
@@ -30,6 +32,7 @@ export interface TopicsApiDeps {
   maxHistoryLimit: number
   /** Most offsets a keyed history request scans. */
   keyScanLimit: number
+  guards: Guards
 }
 
 const DEFAULT_HISTORY_LIMIT = 50
@@ -49,25 +52,37 @@ export function topicsRouter(
   methodNotAllowed: (allowed: string[]) => RequestHandler,
 ): Router {
   const router = express.Router()
+  // Publisher keys and subscriber tokens may both read; each sees only what it holds grants on.
+  const reader = deps.guards.identify({ tokens: true })
   router
     .route('/topics')
-    .get(async (_req, res) => {
-      res.json({ topics: await deps.admin.describeTopics() })
+    .get(reader, async (_req, res) => {
+      const caller = callerOf(res)
+      const topics = await deps.admin.describeTopics()
+      res.json({ topics: topics.filter(({ name }) => maySeeTopic(caller, name)) })
     })
-    .post(express.json({ limit: 4096, strict: false, type: () => true }), async (req, res) => {
-      const { name, partitions } = parseCreateRequest(req.body, deps)
-      await deps.admin.createTopic(name, partitions)
-      res.status(201).json({ name, partitions })
-    })
+    .post(
+      deps.guards.identify({ tokens: false }),
+      express.json({ limit: 4096, strict: false, type: () => true }),
+      async (req, res) => {
+        const { name, partitions } = parseCreateRequest(req.body, deps)
+        const caller = callerOf(res)
+        assertMayCreate(caller, name)
+        await deps.guards.limits.createTopic(caller)
+        await deps.admin.createTopic(name, partitions)
+        res.status(201).json({ name, partitions })
+      },
+    )
     .all(methodNotAllowed(['GET', 'POST']))
 
   router
     .route('/topics/:topic/messages')
-    .get(async (req, res) => {
+    .get(reader, async (req, res) => {
       const topic = topicParam(req)
       const limit = limitParam(req, deps.maxHistoryLimit)
       const since = sinceParam(req)
       const key = keyParam(req)
+      assertMayRead(res, key === undefined ? topic : `${topic}#${key}`)
       const page = await readHistory(deps.reader, deps.admin, topic, {
         limit,
         ...(since === undefined ? {} : { since }),
@@ -92,8 +107,9 @@ export function topicsRouter(
 
   router
     .route('/topics/:topic/position')
-    .get(async (req, res) => {
+    .get(reader, async (req, res) => {
       const topic = topicParam(req)
+      assertMayRead(res, topic)
       const position: Position = {}
       if ((await deps.admin.listTopics()).includes(topic)) {
         for (const { partition, high } of await deps.admin.offsets(topic)) {
@@ -104,6 +120,13 @@ export function topicsRouter(
     })
     .all(methodNotAllowed(['GET']))
   return router
+}
+
+/** 403 unless the caller holds a grant covering `entry`; the same answer whether it exists or not. */
+function assertMayRead(res: Response, entry: string): void {
+  if (!mayRead(callerOf(res), entry)) {
+    throw new ApiError(403, 'forbidden', `not allowed to read "${entry}"`)
+  }
 }
 
 function topicParam(req: Request): string {

@@ -21,6 +21,8 @@ export interface EnvReader {
   string(name: string, fallback: string): string
   /** An integer within `range`, or `fallback` when unset. */
   int(name: string, fallback: number, range?: IntRange): number
+  /** `true` or `false` (also 1/0, yes/no), or `fallback` when unset. */
+  bool(name: string, fallback: boolean): boolean
   /** A comma-separated list with blanks dropped, or `fallback` when unset. */
   list(name: string, fallback: readonly string[]): string[]
   /** Records a problem found by the service's own checks. */
@@ -46,6 +48,14 @@ export function envReader(env: Env): EnvReader {
         return fallback
       }
       return parsed
+    },
+    bool(name, fallback) {
+      const value = raw(name)?.toLowerCase()
+      if (value === undefined) return fallback
+      if (['true', '1', 'yes'].includes(value)) return true
+      if (['false', '0', 'no'].includes(value)) return false
+      problems.push(`${name}=${JSON.stringify(value)}: expected true or false`)
+      return fallback
     },
     list(name, fallback) {
       const value = raw(name)

@@ -45,11 +45,26 @@ export type SubscriptionAck =
     }
   | { ok: false; error: ErrorDetail }
 
+/** `token:refresh` ack: the fresh token's expiry and what the socket still watches under it. */
+export type TokenRefreshAck =
+  { ok: true; expiresAt: number; topics: string[] } | { ok: false; error: ErrorDetail }
+
+/** `token:expiring`: the socket's token ends at `expiresAt` (ms since the epoch) unless refreshed. */
+export interface TokenExpiringNotice {
+  expiresAt: number
+  message: string
+}
+
 export interface ClientToServerEvents {
   subscribe: (request: TopicsRequest, ack: (result: SubscriptionAck) => void) => void
   unsubscribe: (request: TopicsRequest, ack: (result: SubscriptionAck) => void) => void
+  /** A fresh token for the same subject, presented without reconnecting. */
+  'token:refresh': (token: string, ack: (result: TokenRefreshAck) => void) => void
 }
 
 export interface ServerToClientEvents {
   notification: (notification: Notification) => void
+  'token:expiring': (notice: TokenExpiringNotice) => void
+  /** Sent just before the server disconnects a socket whose token expired unrefreshed. */
+  'token:expired': (reason: ErrorDetail) => void
 }

@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 
+import { defaultAccessEnv, OPEN_STACK_NOTICE } from './access.js'
 import { ensureKafkaDistribution, type KafkaDistribution } from './kafka-distribution.js'
 import { prepareKafkaBroker } from './kafka-broker.js'
 import { nginxProcess } from './nginx.js'
@@ -42,6 +43,8 @@ export interface Instance {
 export interface RunningStack {
   /** The entry point: http://127.0.0.1:<port>. */
   url: string
+  /** Whether the services run with HERALD_OPEN_ACCESS=true (no access settings were given). */
+  open: boolean
   kafkaBrokers: string[]
   redisUrl: string
   kafka: KafkaDistribution
@@ -118,9 +121,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await supervisor.start(redisProcess(tools.redis, join(dataDir, 'redis'), redisPort))
     reporter.info(`Redis on ${redisUrl}`)
 
+    const accessEnv = defaultAccessEnv(process.env, options.serviceEnv ?? {})
+    const open = accessEnv.HERALD_OPEN_ACCESS === 'true'
+    if (open) reporter.warn(OPEN_STACK_NOTICE)
     const serviceEnv = {
       KAFKA_BROKERS: kafkaBrokers.join(','),
       REDIS_URL: redisUrl,
+      ...accessEnv,
       ...options.serviceEnv,
     }
     const instances: Instance[] = []
@@ -160,6 +167,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     )
     return {
       url: `http://127.0.0.1:${entryPort}`,
+      open,
       kafkaBrokers,
       redisUrl,
       kafka,

@@ -1,39 +1,21 @@
 // The Vue client in real Chromium against the real stack, through nginx's entry point.
 
 import type { PublishReceipt } from '@herald/shared'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
-import { launchChromium, SCREENSHOT_DIR } from '../support/browser.js'
+import { SCREENSHOT_DIR, usePages } from '../support/browser.js'
 import { postAccepted } from '../support/http.js'
 import { useTestStack } from '../support/stack.js'
 import { uniqueTopic } from '../support/topics.js'
 
 const stack = useTestStack({ producers: 2, consumers: 2 })
-let browser: Browser
-const pages: Page[] = []
-/** Uncaught errors in any page: a test fails on them. */
-const pageErrors: Error[] = []
-
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-
-afterEach(async () => {
-  for (const page of pages.splice(0)) await page.close()
-  expect(pageErrors.splice(0)).toEqual([])
-})
-
-afterAll(async () => {
-  await browser?.close()
-})
+const { newPage } = usePages()
 
 /** Opens the client watching `topics` and waits until it is live. */
 async function openPage(topics: string[]): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-  pages.push(page)
-  page.on('pageerror', (error) => pageErrors.push(error))
+  const page = await newPage()
   await page.goto(`${stack().url}/?topics=${topics.map(encodeURIComponent).join(',')}`)
   await page
     .locator('[data-testid="connection-state"][data-state="live"]')

@@ -189,6 +189,17 @@ describe('delivery', () => {
     })
   })
 
+  it('runs open when the stack was given no access settings, and says so on every /healthz', async () => {
+    expect(stack().open).toBe(true)
+    for (const instance of stack().instances) {
+      const health = await getJson<{ access: string; warning: string }>(`${instance.url}/healthz`)
+      expect(health.body.access).toBe('open')
+      expect(health.body.warning).toMatch(
+        /^HERALD_OPEN_ACCESS=true: anyone who reaches this service/,
+      )
+    }
+  })
+
   it('reports every instance healthy, on Node.js 24, and ready', async () => {
     for (const instance of stack().instances) {
       const health = await getJson<{ node: string }>(`${instance.url}/healthz`)

@@ -17,6 +17,8 @@ export type Subscriber = Socket<ServerToClientEvents, ClientToServerEvents> & {
   received: Notification[]
   /** The topics subscribed through `subscribe`, subscribed again after each reconnect. */
   topics: Set<string>
+  /** Every other event received, and each disconnect with its reason, in arrival order. */
+  events: { name: string; args: unknown[] }[]
 }
 
 const open = new Set<Subscriber>()
@@ -24,11 +26,24 @@ const open = new Set<Subscriber>()
 /** Connects to a stack's entry point (or one instance) and records every notification. */
 export async function connectSubscriber(
   url: string,
-  { transports = ['websocket'] }: { transports?: ('websocket' | 'polling')[] } = {},
+  {
+    transports = ['websocket'],
+    token,
+  }: { transports?: ('websocket' | 'polling')[]; token?: string } = {},
 ): Promise<Subscriber> {
-  const socket = io(url, { transports, reconnection: true, timeout: 5000 }) as Subscriber
+  const socket = io(url, {
+    transports,
+    reconnection: true,
+    timeout: 5000,
+    ...(token === undefined ? {} : { auth: { token } }),
+  }) as Subscriber
   socket.received = []
   socket.topics = new Set()
+  socket.events = []
+  socket.onAny((name: string, ...args: unknown[]) => {
+    if (name !== 'notification') socket.events.push({ name, args })
+  })
+  socket.on('disconnect', (reason) => socket.events.push({ name: 'disconnect', args: [reason] }))
   socket.on('notification', (notification) => socket.received.push(notification))
   // A new connection is a new session with no rooms: subscribe again, as a real client does.
   socket.on('connect', () => {
@@ -38,6 +53,32 @@ export async function connectSubscriber(
   open.add(socket)
   await waitUntil(() => socket.connected, { what: `a Socket.IO connection to ${url}` })
   return socket
+}
+
+/** A handshake the server must refuse: resolves with its `connect_error` (message and data). */
+export function connectRefused(
+  url: string,
+  auth?: Record<string, unknown>,
+): Promise<Error & { data?: { code: string; message: string } }> {
+  const socket = io(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    timeout: 5000,
+    ...(auth === undefined ? {} : { auth }),
+  })
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no connect_error within 10 s')), 10_000)
+    socket.on('connect', () => {
+      clearTimeout(timer)
+      socket.close()
+      reject(new Error('the handshake was accepted'))
+    })
+    socket.on('connect_error', (error) => {
+      clearTimeout(timer)
+      socket.close()
+      resolve(error)
+    })
+  })
 }
 
 /** Subscribes and remembers the topics, so that a reconnect subscribes again. */
@@ -113,4 +154,16 @@ export function positionsAfter(ack: OkAck, received: Notification[]): Record<str
       byPartition[String(n.partition)] = next.toString()
   }
   return positions
+}
+
+/** The first argument of the first `event` the socket received (or receives within `timeoutMs`). */
+export function eventReceived<T>(
+  socket: Subscriber,
+  event: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  return waitUntil(() => socket.events.find((e) => e.name === event)?.args[0] as T | undefined, {
+    timeoutMs,
+    what: `${event} on the socket`,
+  })
 }

@@ -10,6 +10,19 @@ import { closeSubscribers } from './sockets.js'
 
 export const TEST_DATA_ROOT = join(import.meta.dirname, '..', '..', '.herald', 'test-stacks')
 
+/**
+ * Tests that are not about limits must never meet one: they publish and subscribe as fast as
+ * they can from one address. (Access is open unless a test passes keys: see @herald/stack.)
+ */
+const UNLIMITED: Record<string, string> = {
+  HERALD_LIMIT_PUBLISH_RATE: '10000000',
+  HERALD_LIMIT_TOPIC_CREATIONS_PER_KEY: '10000000',
+  HERALD_LIMIT_TOPIC_CREATIONS: '10000000',
+  HERALD_LIMIT_SOCKETS_PER_SUBJECT: '10000000',
+  HERALD_LIMIT_SOCKETS_PER_ADDRESS: '10000000',
+  HERALD_LIMIT_SUBSCRIBES_PER_SOCKET: '10000000',
+}
+
 export interface TestStackOptions {
   producers?: number
   consumers?: number
@@ -35,7 +48,7 @@ export async function startTestStack({
     kafkaPort: 0,
     dataDir,
     reporter,
-    serviceEnv: { LOG_LEVEL: 'info', ...serviceEnv },
+    serviceEnv: { LOG_LEVEL: 'info', ...UNLIMITED, ...serviceEnv },
   }).catch((error: unknown) => {
     console.error(`test stack failed to start; logs are in ${dataDir}`)
     throw error

@@ -31,16 +31,28 @@ const compose = parse(read('docker-compose.yml')) as {
 const { services } = compose
 
 describe('docker-compose.yml', () => {
-  it('passes docker-compose config', () => {
+  const composeConfig = (env: Record<string, string>): void => {
+    execFileSync('docker-compose', ['-f', join(ROOT, 'docker-compose.yml'), 'config', '--quiet'], {
+      stdio: 'pipe',
+      env: { PATH: process.env.PATH ?? '', ...env },
+    })
+  }
+
+  it('passes docker-compose config once the access settings are given', () => {
     expect(() =>
-      execFileSync(
-        'docker-compose',
-        ['-f', join(ROOT, 'docker-compose.yml'), 'config', '--quiet'],
-        {
-          stdio: 'pipe',
-        },
-      ),
+      composeConfig({ HERALD_PUBLISHER_KEYS: '[]', HERALD_TOKEN_SECRET: 'secret' }),
     ).not.toThrow()
+  })
+
+  it('refuses to run without publisher keys and a token secret, naming what is missing', () => {
+    expect(() => composeConfig({ HERALD_TOKEN_SECRET: 'secret' })).toThrow(
+      /set HERALD_PUBLISHER_KEYS/,
+    )
+    expect(() => composeConfig({ HERALD_PUBLISHER_KEYS: '[]' })).toThrow(/set HERALD_TOKEN_SECRET/)
+    for (const name of ['producer', 'consumer']) {
+      expect(services[name]?.environment).toHaveProperty('HERALD_TOKEN_SECRET')
+      expect(services[name]?.environment).not.toHaveProperty('HERALD_OPEN_ACCESS')
+    }
   })
 
   it('runs the same topology as the native stack: Kafka, Redis, producers, consumers, nginx', () => {

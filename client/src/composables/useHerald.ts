@@ -14,7 +14,7 @@ import {
   type SubscriptionAck,
 } from '@herald/shared'
 import { io, type Socket } from 'socket.io-client'
-import { computed, onScopeDispose, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
+import { computed, onScopeDispose, ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue'
 
 import { createFeedStore, EMPTY_FEED, type FeedSnapshot } from '../lib/feed-store'
 import { animationFrames, createFrameBatcher, type FrameScheduler } from '../lib/frame-batcher'
@@ -29,10 +29,21 @@ export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline'
 /** How long a subscription that failed for want of Kafka waits before it is sent again. */
 export const RESUBSCRIBE_DELAY_MS = 2000
 
+/** What the server said about the page's token. */
+export type TokenNotice =
+  | { kind: 'expiring'; expiresAt: number }
+  | { kind: 'expired'; message: string }
+  | { kind: 'refused'; error: ErrorDetail }
+
 export interface HeraldOptions {
   /** Topics watched from the start, e.g. the page address's. */
   initialTopics?: readonly string[]
-  /** @default a same-origin socket.io-client connection */
+  /** The subscriber token sent in each handshake; a new one is presented without reconnecting. */
+  token?: Readonly<Ref<string | undefined>>
+  /**
+   * @default a same-origin socket.io-client connection that sends `token` in its handshake's
+   * `auth` (never in the URL), read again at every reconnect
+   */
   createSocket?: () => HeraldSocket
   /** When queued notifications reach the feed. @default animation frames */
   scheduler?: FrameScheduler
@@ -47,6 +58,10 @@ export interface Herald {
   subscriptionError: Readonly<ShallowRef<ErrorDetail | undefined>>
   /** Gaps that reconnecting could not fill (kept until dismissed), and what it recovered. */
   recoveryNotices: Readonly<ShallowRef<readonly RecoveryNotice[]>>
+  /** Why the server refused the connection (a missing or bad token, a limit), until it accepts. */
+  connectionError: Readonly<ShallowRef<ErrorDetail | undefined>>
+  /** The token's expiry warning, its end, or a refused refresh. */
+  tokenNotice: Readonly<ShallowRef<TokenNotice | undefined>>
   /** Starts watching a valid topic or keyed stream; an invalid or already watched one is ignored. */
   addTopic: (topic: string) => void
   removeTopic: (topic: string) => void
@@ -55,7 +70,9 @@ export interface Herald {
 
 export function useHerald({
   initialTopics = [],
-  createSocket = () => io(),
+  token,
+  createSocket = () =>
+    io({ auth: (send) => send(token?.value === undefined ? {} : { token: token.value }) }),
   scheduler = animationFrames,
 }: HeraldOptions = {}): Herald {
   const topics = shallowRef<readonly string[]>([...new Set(initialTopics.filter(isWatchable))])
@@ -69,6 +86,8 @@ export function useHerald({
   const feed = shallowRef<FeedSnapshot>(EMPTY_FEED)
   const subscriptionError = shallowRef<ErrorDetail>()
   const recoveryNotices = shallowRef<readonly RecoveryNotice[]>([])
+  const connectionError = shallowRef<ErrorDetail>()
+  const tokenNotice = shallowRef<TokenNotice>()
   const browserOnline = ref(navigator.onLine)
   // socket.io-client retries a lost connection forever; it gives up only when the server refuses
   // the connection itself.
@@ -178,6 +197,7 @@ export function useHerald({
   // Fired on every connect and reconnect; each is a new session with no subscriptions.
   socket.on('connect', () => {
     socketState.value = 'live'
+    connectionError.value = undefined
     cancelRetries()
     subscribe([...topics.value], connectedBefore)
     connectedBefore = true
@@ -190,9 +210,36 @@ export function useHerald({
     // The one disconnect socket.io-client does not retry by itself: the server ended the session.
     if (reason === 'io server disconnect') socket.connect()
   })
-  socket.on('connect_error', () => {
-    if (!socket.active) socketState.value = 'refused'
+  socket.on('connect_error', (error) => {
+    if (socket.active) return
+    // The server's middleware refused the handshake: its `data` says why, in the contract's words.
+    socketState.value = 'refused'
+    const { data } = error as Error & { data?: ErrorDetail }
+    connectionError.value =
+      data !== undefined && typeof data.code === 'string'
+        ? data
+        : { code: 'internal_error', message: error.message }
   })
+  socket.on('token:expiring', ({ expiresAt }) => {
+    tokenNotice.value = { kind: 'expiring', expiresAt }
+  })
+  socket.on('token:expired', ({ message }) => {
+    tokenNotice.value = { kind: 'expired', message }
+  })
+  if (token !== undefined) {
+    watch(token, (fresh) => {
+      if (fresh === undefined) return
+      if (!socket.connected) {
+        // Refused or between attempts: the next handshake reads the fresh token.
+        socketState.value = 'reconnecting'
+        socket.connect()
+        return
+      }
+      socket.emit('token:refresh', fresh, (ack) => {
+        tokenNotice.value = ack.ok ? undefined : { kind: 'refused', error: ack.error }
+      })
+    })
+  }
   socket.on('notification', (notification) => {
     if (wanted(notification) && tracker.arrive(notification)) {
       batcher.push(notification)
@@ -226,6 +273,8 @@ export function useHerald({
     feed,
     subscriptionError,
     recoveryNotices,
+    connectionError,
+    tokenNotice,
     addTopic(topic) {
       if (!isWatchable(topic) || watched.value.has(topic)) return
       topics.value = [...topics.value, topic]

@@ -88,6 +88,29 @@ export class TopicAdmin {
     return creation
   }
 
+  /**
+   * Whether the herald topic exists: known ones answer from memory, others ask Kafka, within
+   * `timeoutMs` — a stalled broker must not hold a request past the time it is promised an answer.
+   */
+  async exists(topic: string, timeoutMs: number): Promise<boolean> {
+    if (this.#known.has(topic)) return true
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new KafkaUnavailableError(`Kafka did not list its topics within ${timeoutMs} ms`)),
+        timeoutMs,
+      )
+    })
+    const listing = this.listTopics()
+    listing.catch(() => undefined)
+    try {
+      return (await Promise.race([listing, late])).includes(topic)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
   /** The herald topics that exist now, by herald name, sorted. */
   async listTopics(): Promise<string[]> {
     const names = await this.#request('list topics', () => this.#admin.listTopics())

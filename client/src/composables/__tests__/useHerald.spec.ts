@@ -2,7 +2,7 @@
 // connection is exercised by the browser end-to-end tests.
 import type { Notification, Position, RecoveryVerdict, SubscriptionAck } from '@herald/shared'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { effectScope } from 'vue'
+import { effectScope, nextTick, shallowRef } from 'vue'
 
 import { fakeFrames, notification } from '../../test-support/fakes'
 import {
@@ -81,7 +81,7 @@ class FakeSocket {
     })
   }
 
-  private fire(event: string, ...args: unknown[]): void {
+  fire(event: string, ...args: unknown[]): void {
     for (const listener of this.listeners.get(event) ?? []) listener(...args)
   }
 }
@@ -501,5 +501,67 @@ describe('useHerald after a reconnect', () => {
     } finally {
       vi.useRealTimers()
     }
+  })
+
+  describe('the token', () => {
+    it('shows why the server refused the handshake, until a connection is accepted', () => {
+      const { socket, herald } = setup()
+      socket.active = false
+      const refusal = Object.assign(new Error('token expired'), {
+        data: { code: 'token_expired', message: 'token expired' },
+      })
+      socket.fire('connect_error', refusal)
+      expect(herald.state.value).toBe('offline')
+      expect(herald.connectionError.value).toEqual({
+        code: 'token_expired',
+        message: 'token expired',
+      })
+      socket.open()
+      expect(herald.connectionError.value).toBeUndefined()
+    })
+
+    it('presents a fresh token in place while connected, and shows a refused one', async () => {
+      const token = shallowRef<string | undefined>('first')
+      const { socket, herald } = setup({ token })
+      socket.open()
+      socket.fire('token:expiring', { expiresAt: 1000, message: 'soon' })
+      expect(herald.tokenNotice.value).toEqual({ kind: 'expiring', expiresAt: 1000 })
+
+      token.value = 'second'
+      await nextTick()
+      const refresh = socket.emitted.at(-1)
+      expect(refresh?.event).toBe('token:refresh')
+      expect(refresh?.payload).toBe('second')
+      expect(socket.connect).not.toHaveBeenCalled()
+      ;(refresh?.ack as unknown as (ack: unknown) => void)({
+        ok: false,
+        error: { code: 'forbidden', message: 'another subject' },
+      })
+      expect(herald.tokenNotice.value).toEqual({
+        kind: 'refused',
+        error: { code: 'forbidden', message: 'another subject' },
+      })
+
+      token.value = 'third'
+      await nextTick()
+      ;(socket.emitted.at(-1)?.ack as unknown as (ack: unknown) => void)({
+        ok: true,
+        expiresAt: 2000,
+        topics: [],
+      })
+      expect(herald.tokenNotice.value).toBeUndefined()
+    })
+
+    it('connects again with a fresh token after a refusal, and says when a token ended', async () => {
+      const token = shallowRef<string | undefined>('old')
+      const { socket, herald } = setup({ token })
+      socket.fire('token:expired', { code: 'token_expired', message: 'token expired' })
+      expect(herald.tokenNotice.value).toEqual({ kind: 'expired', message: 'token expired' })
+      socket.refuse()
+      token.value = 'new'
+      await nextTick()
+      expect(socket.connect).toHaveBeenCalledTimes(1)
+      expect(herald.state.value).toBe('reconnecting')
+    })
   })
 })

@@ -1,0 +1,113 @@
+// Who is calling: the bearer of a publisher key, of a subscriber token (history reads only), or
+// anyone at all in open mode. Resolved once per request into `res.locals.caller`; the routes ask
+// it what it may do. Unknown or missing credentials are 401 here, before a body is read.
+
+import {
+  grantCovers,
+  TokenError,
+  type AccessConfig,
+  type PublisherKey,
+  type TokenGrant,
+  type TokenVerifier,
+} from '@herald/shared/access'
+import type { RequestHandler, Response } from 'express'
+
+import { ApiError } from './errors.js'
+
+export type Caller =
+  { kind: 'open' } | { kind: 'key'; key: PublisherKey } | { kind: 'token'; grant: TokenGrant }
+
+/** Names the caller in logs and limits: a key's name, a token's subject; never a secret. */
+export function callerName(caller: Caller): string {
+  if (caller.kind === 'key') return caller.key.name
+  if (caller.kind === 'token') return `token:${caller.grant.subject}`
+  return 'open'
+}
+
+export function callerOf(res: Response): Caller {
+  return res.locals.caller as Caller
+}
+
+/** What the caller may publish to, or read the history of. */
+function grantsOf(caller: Caller): readonly string[] {
+  if (caller.kind === 'open') return ['*']
+  return caller.kind === 'key' ? caller.key.publish : caller.grant.watch
+}
+
+/** Whether the caller may read `entry` (a topic, or a keyed stream `topic#key`). */
+export function mayRead(caller: Caller, entry: string): boolean {
+  return grantsOf(caller).some((grant) => grantCovers(grant, entry))
+}
+
+/** Whether the caller holds any grant on `topic` (the whole topic or one of its keys). */
+export function maySeeTopic(caller: Caller, topic: string): boolean {
+  return grantsOf(caller).some(
+    (grant) => grantCovers(grant, topic) || grant.startsWith(`${topic}#`),
+  )
+}
+
+/** 403 unless the caller may publish to `topic`. */
+export function assertMayPublish(caller: Caller, topic: string): void {
+  if (caller.kind === 'open') return
+  if (caller.kind === 'token') {
+    throw new ApiError(403, 'forbidden', 'a subscriber token may not publish; use a publisher key')
+  }
+  if (!mayRead(caller, topic)) {
+    throw new ApiError(403, 'forbidden', `key "${caller.key.name}" may not publish to "${topic}"`)
+  }
+}
+
+/** 403 unless the caller may create `topic`. */
+export function assertMayCreate(caller: Caller, topic: string): void {
+  assertMayPublish(caller, topic)
+  if (caller.kind === 'key' && !caller.key.createTopics) {
+    throw new ApiError(
+      403,
+      'forbidden',
+      `key "${caller.key.name}" may not create topics, and "${topic}" does not exist`,
+    )
+  }
+}
+
+export interface CallerOptions {
+  access: AccessConfig
+  verifier: TokenVerifier | undefined
+  /** Whether a subscriber token is accepted too (the history routes). */
+  tokens: boolean
+}
+
+/** Resolves the caller from `Authorization: Bearer …`, or answers 401. */
+export function identifyCaller({ access, verifier, tokens }: CallerOptions): RequestHandler {
+  return (req, res, next) => {
+    if (access.open) {
+      res.locals.caller = { kind: 'open' } satisfies Caller
+      return next()
+    }
+    const bearer = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')?.[1]
+    if (bearer === undefined) {
+      return next(unauthorized('unauthorized', 'Authorization: Bearer <key> is required'))
+    }
+    const key = access.keyring?.identify(bearer)
+    if (key !== undefined) {
+      res.locals.caller = { kind: 'key', key } satisfies Caller
+      return next()
+    }
+    if (!tokens || verifier === undefined || bearer.split('.').length !== 3) {
+      return next(unauthorized('unauthorized', 'unknown key'))
+    }
+    verifier.verify(bearer).then(
+      (grant) => {
+        res.locals.caller = { kind: 'token', grant } satisfies Caller
+        next()
+      },
+      (error: unknown) => {
+        const refusal = error instanceof TokenError ? error : undefined
+        next(unauthorized(refusal?.code ?? 'unauthorized', refusal?.message ?? 'unknown key'))
+      },
+    )
+  }
+}
+
+function unauthorized(code: 'unauthorized' | 'token_expired', message: string): ApiError {
+  return new ApiError(401, code, message, { 'WWW-Authenticate': 'Bearer realm="herald"' })
+}
