@@ -10,6 +10,7 @@ import { ApiError, errorHandler } from './errors.js'
 import { createGuards } from './guards.js'
 import { notifyBatchHandlers } from './notify-batch-route.js'
 import { notifyHandlers } from './notify-route.js'
+import { OPENAPI_DOCUMENT } from '@herald/shared/openapi'
 import type { PublishLimits } from './publish-limits.js'
 import { topicsRouter, type TopicsApiDeps } from './topics-routes.js'
 
@@ -89,6 +90,13 @@ export function createProducerApp({
       methodNotAllowed,
     ),
   )
+
+  app
+    .route('/openapi.json')
+    .get((_req, res) => {
+      res.json(OPENAPI_DOCUMENT)
+    })
+    .all(methodNotAllowed(['GET']))
 
   app
     .route('/healthz')

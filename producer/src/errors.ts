@@ -52,6 +52,10 @@ export function toApiError(
   if (typeof type === 'string') {
     return BODY_PARSER_ERRORS[type]?.(typeof limit === 'number' ? limit : limits.maxBodyBytes)
   }
+  // The router's own refusal of a path it cannot decode (`%E0%A4%A`): the client's fault.
+  if (error instanceof URIError) {
+    return new ApiError(400, 'invalid_request', 'the path is not valid percent-encoding')
+  }
   return undefined
 }
 

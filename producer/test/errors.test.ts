@@ -44,3 +44,12 @@ describe('toApiError', () => {
     expect(toApiError(new Error('boom'), limits)).toBeUndefined()
   })
 })
+
+describe('toApiError for a path the router cannot decode', () => {
+  it('is 400 invalid_request, never a 500', () => {
+    expect(toApiError(new URIError('URI malformed'), limits)).toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+    })
+  })
+})

@@ -2,6 +2,7 @@
 // ack, is `{"error": {"code", "message"}}` with one of these codes.
 
 export const ERROR_CODES = [
+  'invalid_request',
   'invalid_json',
   'invalid_body',
   'invalid_topic',

@@ -1,0 +1,350 @@
+// The HTTP API as an OpenAPI 3.1 document, served at GET /openapi.json. The tests keep it true:
+// every route the app has is here, and every answer the fuzz run provokes through the real
+// stack is one of the statuses documented for its route, with a body matching its schema.
+
+import { ERROR_CODES } from './errors.js'
+
+type Schema = Record<string, unknown>
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` })
+const json = (schema: Schema) => ({ content: { 'application/json': { schema } } })
+const retryAfter = {
+  'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'string' } },
+}
+
+/** One error answer: the contract's body, the codes it may carry, and any headers. */
+function error(description: string, codes: readonly string[], headers?: Schema) {
+  return {
+    description: `${description} (codes: ${codes.join(', ')})`,
+    ...(headers === undefined ? {} : { headers }),
+    ...json(ref('Error')),
+  }
+}
+
+/** Errors every route may answer: nginx with no producer, a broken request, a method not here. */
+/** A request nginx or the router could not read; routes with a body list more 400 codes. */
+const MALFORMED = error('a malformed request: its URL or a header could not be read', [
+  'invalid_request',
+])
+const COMMON = {
+  '405': error('method not allowed on this path; `Allow` lists the methods', [
+    'method_not_allowed',
+  ]),
+  '503': error(
+    'Kafka did not answer in time, or nginx reached no producer',
+    ['kafka_unavailable', 'upstream_unavailable'],
+    retryAfter,
+  ),
+}
+const AUTH = {
+  '401': error(
+    'no credential, an unknown key, or a token that does not verify',
+    ['unauthorized', 'token_expired'],
+    { 'WWW-Authenticate': { schema: { type: 'string' } } },
+  ),
+  '403': error('the credential holds no grant for this', ['forbidden']),
+  '429': error('over a limit', ['rate_limited'], retryAfter),
+}
+const BODY = {
+  '400': error('the body is not what is described', [
+    'invalid_request',
+    'invalid_json',
+    'invalid_body',
+    'invalid_topic',
+    'invalid_message',
+    'invalid_key',
+  ]),
+  '413': error('body too large', ['payload_too_large']),
+  '415': error('not JSON', ['unsupported_media_type']),
+}
+const topicParameter = {
+  name: 'topic',
+  in: 'path',
+  required: true,
+  schema: ref('Topic'),
+}
+const readers = [{ publisherKey: [] }, { subscriberToken: [] }]
+
+export const OPENAPI_DOCUMENT = {
+  openapi: '3.1.0',
+  info: {
+    title: 'herald',
+    version: '1',
+    description:
+      'POST a notification once; every browser watching its topic gets it over Socket.IO (see the README for the Socket.IO events). Through the entry point on :9000. Each instance also answers GET /healthz and GET /readyz on its own port.',
+  },
+  servers: [{ url: 'http://localhost:9000' }],
+  security: [{ publisherKey: [] }],
+  paths: {
+    '/notify': {
+      post: {
+        summary: 'Publish one notification; answered once Kafka acknowledged it',
+        requestBody: { required: true, ...json(ref('NotifyRequest')) },
+        responses: {
+          '202': { description: 'stored in Kafka', ...json(ref('PublishReceipt')) },
+          ...BODY,
+          ...AUTH,
+          ...COMMON,
+        },
+      },
+    },
+    '/notify/batch': {
+      post: {
+        summary: 'Publish up to HERALD_MAX_BATCH_ITEMS notifications, each on its own',
+        requestBody: {
+          required: true,
+          ...json({ type: 'array', minItems: 1, items: ref('NotifyRequest') }),
+        },
+        responses: {
+          '200': { description: 'one result per item, in order', ...json(ref('BatchAnswer')) },
+          ...BODY,
+          ...AUTH,
+          ...COMMON,
+        },
+      },
+    },
+    '/topics': {
+      get: {
+        summary: 'The topics the caller holds grants on',
+        security: readers,
+        responses: {
+          '200': {
+            description: 'sorted by name',
+            ...json({
+              type: 'object',
+              required: ['topics'],
+              additionalProperties: false,
+              properties: { topics: { type: 'array', items: ref('TopicInfo') } },
+            }),
+          },
+          '400': MALFORMED,
+          ...AUTH,
+          ...COMMON,
+        },
+      },
+      post: {
+        summary: 'Create a topic with a partition count (a key with createTopics)',
+        requestBody: {
+          required: true,
+          ...json({
+            type: 'object',
+            required: ['name'],
+            properties: {
+              name: ref('Topic'),
+              partitions: { type: 'integer', minimum: 1 },
+            },
+          }),
+        },
+        responses: {
+          '201': { description: 'created', ...json(ref('TopicInfo')) },
+          '400': error('bad name, partitions or body', [
+            'invalid_request',
+            'invalid_topic',
+            'invalid_partitions',
+            'invalid_body',
+            'invalid_json',
+          ]),
+          '409': error('the topic exists', ['topic_exists']),
+          '413': BODY['413'],
+          '415': BODY['415'],
+          ...AUTH,
+          ...COMMON,
+        },
+      },
+    },
+    '/topics/{topic}/messages': {
+      get: {
+        summary: "A page of a topic's (or one key's) records, oldest first",
+        security: readers,
+        parameters: [
+          topicParameter,
+          { name: 'limit', in: 'query', schema: { type: 'string', pattern: '^[0-9]+$' } },
+          { name: 'since', in: 'query', schema: { type: 'string', examples: ['0:12,1:7'] } },
+          { name: 'key', in: 'query', schema: { type: 'string', minLength: 1, maxLength: 1024 } },
+        ],
+        responses: {
+          '200': { description: 'the page and where the next starts', ...json(ref('Messages')) },
+          '400': error('bad topic, limit, position or key', [
+            'invalid_request',
+            'invalid_topic',
+            'invalid_query',
+            'invalid_position',
+            'invalid_key',
+          ]),
+          ...AUTH,
+          ...COMMON,
+        },
+      },
+    },
+    '/topics/{topic}/position': {
+      get: {
+        summary: "Each partition's next offset",
+        security: readers,
+        parameters: [topicParameter],
+        responses: {
+          '200': {
+            description: 'the position, also as a `since` query value',
+            ...json({
+              type: 'object',
+              required: ['topic', 'position', 'since'],
+              additionalProperties: false,
+              properties: {
+                topic: ref('Topic'),
+                position: ref('Position'),
+                since: { type: 'string' },
+              },
+            }),
+          },
+          '400': error('bad topic', ['invalid_topic', 'invalid_request']),
+          ...AUTH,
+          ...COMMON,
+        },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        summary: 'This document',
+        security: [],
+        responses: {
+          '200': { description: 'OpenAPI 3.1', ...json({ type: 'object' }) },
+          '400': MALFORMED,
+          ...COMMON,
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      publisherKey: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'a publisher key (README › Access); absent when herald runs open',
+      },
+      subscriberToken: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'a subscriber token: reads what its `watch` claim grants',
+      },
+    },
+    schemas: {
+      Topic: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 200,
+        pattern: '^[A-Za-z0-9._-]+$',
+      },
+      Offset: { type: 'string', pattern: '^[0-9]+$' },
+      Position: {
+        type: 'object',
+        additionalProperties: { $ref: '#/components/schemas/Offset' },
+      },
+      Error: {
+        type: 'object',
+        required: ['error'],
+        additionalProperties: false,
+        properties: {
+          error: {
+            type: 'object',
+            required: ['code', 'message'],
+            additionalProperties: false,
+            properties: {
+              code: { enum: [...ERROR_CODES] },
+              message: { type: 'string', minLength: 1 },
+            },
+          },
+        },
+      },
+      NotifyRequest: {
+        type: 'object',
+        required: ['topic', 'message'],
+        additionalProperties: false,
+        properties: {
+          topic: ref('Topic'),
+          message: { description: 'any JSON value but null', not: { type: 'null' } },
+          key: { type: 'string', minLength: 1, maxLength: 1024 },
+        },
+      },
+      PublishReceipt: {
+        type: 'object',
+        required: ['topic', 'partition', 'offset', 'timestamp'],
+        additionalProperties: false,
+        properties: {
+          topic: ref('Topic'),
+          partition: { type: 'integer', minimum: 0 },
+          offset: ref('Offset'),
+          timestamp: { type: 'integer' },
+        },
+      },
+      BatchAnswer: {
+        type: 'object',
+        required: ['accepted', 'failed', 'results'],
+        additionalProperties: false,
+        properties: {
+          accepted: { type: 'integer', minimum: 0 },
+          failed: { type: 'integer', minimum: 0 },
+          results: {
+            type: 'array',
+            items: {
+              oneOf: [
+                {
+                  allOf: [ref('PublishReceipt')],
+                  type: 'object',
+                  required: ['status'],
+                  properties: { status: { const: 202 } },
+                },
+                {
+                  type: 'object',
+                  required: ['status', 'error'],
+                  additionalProperties: false,
+                  properties: {
+                    status: { type: 'integer', minimum: 400, maximum: 599 },
+                    error: { $ref: '#/components/schemas/Error/properties/error' },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+      TopicInfo: {
+        type: 'object',
+        required: ['name', 'partitions'],
+        additionalProperties: false,
+        properties: { name: ref('Topic'), partitions: { type: 'integer', minimum: 1 } },
+      },
+      Notification: {
+        type: 'object',
+        required: ['topic', 'partition', 'offset', 'timestamp', 'key', 'message'],
+        properties: {
+          topic: ref('Topic'),
+          partition: { type: 'integer', minimum: 0 },
+          offset: ref('Offset'),
+          timestamp: { type: 'integer' },
+          key: { type: ['string', 'null'] },
+          message: {},
+        },
+      },
+      Messages: {
+        type: 'object',
+        required: ['topic', 'messages', 'next'],
+        properties: {
+          topic: ref('Topic'),
+          messages: { type: 'array', items: ref('Notification') },
+          next: ref('Position'),
+          key: { type: 'string' },
+          scanned: {
+            type: ['object', 'null'],
+            required: ['partition', 'from', 'to', 'limited'],
+            properties: {
+              partition: { type: 'integer' },
+              from: ref('Offset'),
+              to: ref('Offset'),
+              limited: { type: 'boolean' },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const
