@@ -9,6 +9,7 @@ export const SCENARIOS = [
   'topics',
   'fanout',
   'keys',
+  'access',
 ] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 

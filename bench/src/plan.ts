@@ -198,6 +198,33 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
     }
   }
 
+  /** Ingest and fan-out again on a stack with keys and tokens on: auth's cost, same run. */
+  async function accessSteps(producers: number): Promise<void> {
+    progress(`bench ▸ starting a stack with keys on: ${producers} producers`)
+    const keyed = await startHeraldStack(options, producers, profilesDir, { keys: true })
+    current = keyed
+    run.stacks.push(keyed.description)
+    try {
+      await warmUpStack(context, keyed.url, keyed.credentials?.publisherKey)
+      await step(`ingest, ${keyed.label}`, () => heraldIngest(context, keyed, producers))
+      // The same steps in the same order as on the open stack: a consumer's first fan-out runs
+      // colder than the next (its JIT), and that alone moved a through-nginx figure by a fifth.
+      for (const subscribers of options.fanout) {
+        await step(`herald fan-out to ${formatCount(subscribers)}, keys on`, () =>
+          fanout(context, heraldFanoutTarget(keyed, 'direct'), subscribers),
+        )
+      }
+      for (const subscribers of options.fanout.filter((n) => n <= NGINX_FANOUT_LIMIT)) {
+        await step(`herald fan-out to ${formatCount(subscribers)} through nginx, keys on`, () =>
+          fanout(context, heraldFanoutTarget(keyed, 'nginx'), subscribers),
+        )
+      }
+    } finally {
+      await keyed.stop()
+      current = undefined
+    }
+  }
+
   return {
     async run() {
       if (options.external !== undefined) {
@@ -226,6 +253,7 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
             await current.stop()
             current = undefined
           }
+          if (index === 0 && wants('access')) await accessSteps(producers)
         }
       }
       run.finishedAt = new Date().toISOString()

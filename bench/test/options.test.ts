@@ -20,6 +20,7 @@ describe('parseBenchOptions', () => {
       'topics',
       'fanout',
       'keys',
+      'access',
     ])
     expect(options.cpuProf).toBe(false)
     expect(options.topicRates).toEqual([2, 10, 20])

@@ -28,3 +28,17 @@ export function defaultAccessEnv(
   const given = ACCESS_VARS.some((name) => environments.some((env) => (env[name] ?? '') !== ''))
   return given ? {} : { HERALD_OPEN_ACCESS: 'true' }
 }
+
+/**
+ * Every limit raised far above any load on this machine (they are still checked, in Redis, on
+ * every request): for the tests that are not about limits and for the bench, which measures how
+ * fast herald goes, not where its limits stop one client.
+ */
+export const UNLIMITED_ENV: Readonly<Record<string, string>> = {
+  HERALD_LIMIT_PUBLISH_RATE: '10000000',
+  HERALD_LIMIT_TOPIC_CREATIONS_PER_KEY: '10000000',
+  HERALD_LIMIT_TOPIC_CREATIONS: '10000000',
+  HERALD_LIMIT_SOCKETS_PER_SUBJECT: '10000000',
+  HERALD_LIMIT_SOCKETS_PER_ADDRESS: '10000000',
+  HERALD_LIMIT_SUBSCRIBES_PER_SOCKET: '10000000',
+}

@@ -3,7 +3,11 @@
 
 import type { SubscriptionAck, TokenRefreshAck } from '@herald/shared'
 import { Redis } from 'ioredis'
-import { afterAll, describe, expect, it } from 'vitest'
+import { exportJWK, generateKeyPair, SignJWT } from 'jose'
+import { once } from 'node:events'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { accessEnv, call, token, TOKEN_SECRET } from '../support/access.js'
 import {
@@ -22,17 +26,38 @@ const SUBSCRIBES_PER_SOCKET = 5
 const SOCKETS_PER_SUBJECT = 2
 const SOCKETS_PER_ADDRESS = 8
 
+/**
+ * An identity provider's JWKS, served before the stack starts (hooks run in the order they are
+ * registered): the consumers accept its ES256 tokens besides the shared secret's HS256 ones.
+ */
+const serviceEnv: Record<string, string> = {}
+let jwks: { server: Server; signer: CryptoKeyPair } | undefined
+beforeAll(async () => {
+  const signer = await generateKeyPair('ES256', { extractable: true })
+  const key = { ...(await exportJWK(signer.publicKey)), kid: 'idp-1', alg: 'ES256', use: 'sig' }
+  const server = createServer((_request, response) => {
+    response.setHeader('content-type', 'application/json')
+    response.end(JSON.stringify({ keys: [key] }))
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  serviceEnv.HERALD_TOKEN_JWKS_URL = `http://127.0.0.1:${port}/.well-known/jwks.json`
+  jwks = { server, signer }
+})
+afterAll(() => jwks?.server.close())
+
 const stack = useTestStack({
   producers: 1,
   consumers: 2,
-  serviceEnv: {
+  serviceEnv: Object.assign(serviceEnv, {
     ...accessEnv([{ name: 'backend', key: BACKEND, publish: ['*'], createTopics: true }]),
     HERALD_TOKEN_EXPIRY_NOTICE_MS: '2500',
     HERALD_LIMIT_SOCKETS_PER_SUBJECT: String(SOCKETS_PER_SUBJECT),
     HERALD_LIMIT_SOCKETS_PER_ADDRESS: String(SOCKETS_PER_ADDRESS),
     HERALD_LIMIT_SUBSCRIBES_PER_SOCKET: String(SUBSCRIBES_PER_SOCKET),
     HERALD_LIMIT_SUBSCRIBES_WINDOW_MS: '600000',
-  },
+  }),
 })
 
 let redis: Redis | undefined
@@ -165,6 +190,27 @@ describe('what a token lets a socket watch', () => {
     expect(await subscribe(socket, ['other.*'])).toMatchObject({ ok: true, topics: ['other.*'] })
     const everything = await connectSubscriber(stack().url, { token: await token('admin', ['*']) })
     expect(await subscribe(everything, ['*'])).toMatchObject({ ok: true, topics: ['*'] })
+  })
+})
+
+describe('tokens from a JWKS', () => {
+  it('accepts an ES256 token signed by a key the JWKS names, and refuses an unknown key id', async () => {
+    const topic = uniqueTopic('jwks')
+    const sign = (kid: string): Promise<string> =>
+      new SignJWT({ watch: [topic] })
+        .setProtectedHeader({ alg: 'ES256', kid })
+        .setSubject('idp-user')
+        .setAudience('herald')
+        .setExpirationTime('10m')
+        .sign((jwks as { signer: CryptoKeyPair }).signer.privateKey)
+    const socket = await connectSubscriber(stack().url, { token: await sign('idp-1') })
+    expect(await subscribe(socket, [topic])).toMatchObject({ ok: true, topics: [topic] })
+    expect(await subscribe(socket, ['*'])).toEqual(forbidden('*'))
+    const refused = await connectRefused(stack().url, { token: await sign('idp-2') })
+    expect(refused.data).toEqual({
+      code: 'unauthorized',
+      message: 'no key of the JWKS matches the token',
+    })
   })
 })
 

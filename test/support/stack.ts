@@ -1,7 +1,13 @@
 // A real stack per test file, on free ports and in its own data folder, so tests never touch a
 // developer's running `npm start` stack.
 
-import { consoleReporter, silentReporter, startStack, type RunningStack } from '@herald/stack'
+import {
+  consoleReporter,
+  silentReporter,
+  startStack,
+  UNLIMITED_ENV,
+  type RunningStack,
+} from '@herald/stack'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll } from 'vitest'
@@ -9,19 +15,6 @@ import { afterAll, afterEach, beforeAll } from 'vitest'
 import { closeSubscribers } from './sockets.js'
 
 export const TEST_DATA_ROOT = join(import.meta.dirname, '..', '..', '.herald', 'test-stacks')
-
-/**
- * Tests that are not about limits must never meet one: they publish and subscribe as fast as
- * they can from one address. (Access is open unless a test passes keys: see @herald/stack.)
- */
-const UNLIMITED: Record<string, string> = {
-  HERALD_LIMIT_PUBLISH_RATE: '10000000',
-  HERALD_LIMIT_TOPIC_CREATIONS_PER_KEY: '10000000',
-  HERALD_LIMIT_TOPIC_CREATIONS: '10000000',
-  HERALD_LIMIT_SOCKETS_PER_SUBJECT: '10000000',
-  HERALD_LIMIT_SOCKETS_PER_ADDRESS: '10000000',
-  HERALD_LIMIT_SUBSCRIBES_PER_SOCKET: '10000000',
-}
 
 export interface TestStackOptions {
   producers?: number
@@ -48,7 +41,8 @@ export async function startTestStack({
     kafkaPort: 0,
     dataDir,
     reporter,
-    serviceEnv: { LOG_LEVEL: 'info', ...UNLIMITED, ...serviceEnv },
+    // Tests not about limits never meet one; access is open unless a test passes keys.
+    serviceEnv: { LOG_LEVEL: 'info', ...UNLIMITED_ENV, ...serviceEnv },
   }).catch((error: unknown) => {
     console.error(`test stack failed to start; logs are in ${dataDir}`)
     throw error

@@ -14,6 +14,8 @@ export interface MinimalSocketOptions {
   onClose?: (reason: string) => void
   /** Longest wait for the WebSocket, the Engine.IO open and the namespace connect together. */
   connectTimeoutMs?: number
+  /** The handshake's `auth` (a subscriber token: `{token}`). */
+  auth?: Record<string, unknown>
 }
 
 export class MinimalSocket {
@@ -66,7 +68,12 @@ export class MinimalSocket {
     this.#ws.terminate()
   }
 
-  #handshake({ onEvent, onClose, connectTimeoutMs = 10_000 }: MinimalSocketOptions): Promise<this> {
+  #handshake({
+    onEvent,
+    onClose,
+    connectTimeoutMs = 10_000,
+    auth,
+  }: MinimalSocketOptions): Promise<this> {
     return new Promise((resolve, reject) => {
       const fail = (error: Error): void => {
         clearTimeout(timer)
@@ -91,7 +98,7 @@ export class MinimalSocket {
         switch (packet.kind) {
           case 'open':
             // Engine.IO is open; the namespace is not joined until this connect is answered.
-            this.#ws.send(CONNECT)
+            this.#ws.send(auth === undefined ? CONNECT : `${CONNECT}${JSON.stringify(auth)}`)
             return
           case 'ping':
             this.#ws.send(PONG)

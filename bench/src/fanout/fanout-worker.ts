@@ -15,6 +15,8 @@ export interface FanoutWorkerConfig {
   /** Handshakes in progress at once. */
   connectConcurrency: number
   connectTimeoutMs: number
+  /** The subscriber token of every socket, when the stack checks them. */
+  token?: string
 }
 
 export interface FanoutConnected {
@@ -88,6 +90,7 @@ runChild(async () => {
           live -= 1
         },
         connectTimeoutMs: config.connectTimeoutMs,
+        ...(config.token === undefined ? {} : { auth: { token: config.token } }),
       })
       const [ack] = await socket.emitWithAck('subscribe', [{ topics: [config.topic] }], 30_000)
       if ((ack as { ok?: boolean } | undefined)?.ok !== true) {

@@ -27,6 +27,8 @@ export interface HttpLoadConfig {
    * request counts the items its 200 answer accepted.
    */
   batchSize?: number
+  /** `Bearer <publisher key>`, when the stack checks keys. */
+  authorization?: string
 }
 
 /** Sent when the warm-up ends: requests sent from `from` on are the measured ones. */
@@ -59,6 +61,8 @@ const config = childConfig<HttpLoadConfig>()
 
 runChild(async () => {
   const connections = config.mode.kind === 'closed' ? config.mode.concurrency : config.maxInFlight
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (config.authorization !== undefined) headers.authorization = config.authorization
   const pool = new Pool(config.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 })
   const latency = new Histogram()
   const statuses: Record<string, number> = {}
@@ -83,7 +87,7 @@ runChild(async () => {
       const response = await pool.request({
         path: config.path,
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers,
         body,
       })
       const answer = batchSize === 1 ? undefined : ((await response.body.json()) as BatchAnswer)

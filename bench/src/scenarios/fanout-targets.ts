@@ -17,14 +17,21 @@ export function heraldFanoutTarget(
   const consumers = target.watched().filter(({ name }) => name.startsWith('consumer-'))
   const chain = `Kafka → ${consumers.length || '?'} consumers + Redis adapter`
   const viaNginx = path === 'nginx'
+  const { credentials } = target
+  const keys = credentials === undefined ? '' : ', keys on'
   return {
-    id: viaNginx ? 'fanout-herald-nginx' : 'fanout-herald',
+    id: `${viaNginx ? 'fanout-herald-nginx' : 'fanout-herald'}${keys === '' ? '' : '-keys'}`,
     group: 'herald fan-out',
-    label: {
-      direct: 'herald fan-out, direct',
-      nginx: 'herald fan-out, via nginx',
-      entry: 'herald fan-out',
-    }[path],
+    label: `${
+      {
+        direct: 'herald fan-out, direct',
+        nginx: 'herald fan-out, via nginx',
+        entry: 'herald fan-out',
+      }[path]
+    }${keys}`,
+    ...(credentials === undefined
+      ? {}
+      : { token: credentials.token, authorization: `Bearer ${credentials.publisherKey}` }),
     subject: {
       direct: `${chain}, sockets straight to the consumers`,
       nginx: `${chain}, sockets through nginx`,

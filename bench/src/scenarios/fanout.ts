@@ -32,6 +32,9 @@ export interface FanoutTarget {
   /** The server processes holding the connections: their RSS gives memory per connection. */
   serverPids: number[]
   watched: Watched[]
+  /** The subscribers' token and the publisher's `Authorization`, when the stack checks them. */
+  token?: string
+  authorization?: string
 }
 
 const SOCKETS_PER_WORKER = 2500
@@ -57,6 +60,7 @@ export async function fanout(
         topic,
         connectConcurrency: 50,
         connectTimeoutMs: 20_000,
+        ...(target.token === undefined ? {} : { token: target.token }),
       }
       workers.push(forkBench('fanout/fanout-worker.js', `subscribers-${i + 1}`, config))
     }
@@ -74,7 +78,12 @@ export async function fanout(
 
     await sleep(1000)
     const rssAfter = totalRss(target.serverPids)
-    const publisher = new WindowedPublisher(target.publishOrigin, topic, active)
+    const publisher = new WindowedPublisher(
+      target.publishOrigin,
+      topic,
+      active,
+      target.authorization,
+    )
     await publisher.prime()
 
     const measureFrom = nowMs()
@@ -160,7 +169,16 @@ class WindowedPublisher {
   lastCompleteAt = 0
   timedOut = 0
 
-  constructor(origin: string, topic: string, workers: readonly BenchChild[]) {
+  readonly #headers: Record<string, string>
+
+  constructor(
+    origin: string,
+    topic: string,
+    workers: readonly BenchChild[],
+    authorization: string | undefined,
+  ) {
+    this.#headers = { 'content-type': 'application/json' }
+    if (authorization !== undefined) this.#headers.authorization = authorization
     this.#origin = origin
     this.#topic = topic
     this.#workers = workers
@@ -204,7 +222,7 @@ class WindowedPublisher {
     })
     const response = await fetch(`${this.#origin}/notify`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: this.#headers,
       body: JSON.stringify({ topic: this.#topic, message: { seq, sentAt: nowMs() } }),
     })
     await response.arrayBuffer()

@@ -53,9 +53,15 @@ export function runClosedLoop(
   topic: string,
   options: BenchOptions,
   watched: readonly Watched[],
+  authorization?: string,
 ): Promise<HttpLoadRun> {
   return runHttpLoad(
-    { origin, topic, mode: { kind: 'closed', concurrency: options.concurrency } },
+    {
+      origin,
+      topic,
+      mode: { kind: 'closed', concurrency: options.concurrency },
+      ...(authorization === undefined ? {} : { authorization }),
+    },
     options,
     watched,
   )

@@ -14,14 +14,20 @@ export async function heraldIngest(
   producers: number | undefined,
 ): Promise<ScenarioResult> {
   const { options } = context
-  const run = await runClosedLoop(target.url, 'bench-ingest', options, target.watched())
+  const keys = target.credentials !== undefined
+  const run = await runClosedLoop(
+    target.url,
+    'bench-ingest',
+    options,
+    target.watched(),
+    keys ? `Bearer ${target.credentials?.publisherKey}` : undefined,
+  )
   const producersLabel =
     producers === undefined ? 'producers' : `${producers} producer${producers === 1 ? '' : 's'}`
   return httpRow(run, {
-    id: producers === undefined ? 'ingest' : `ingest-${producers}p`,
+    id: `${producers === undefined ? 'ingest' : `ingest-${producers}p`}${keys ? '-keys' : ''}`,
     group: 'herald ingest',
-    label:
-      producers === undefined ? 'herald ingest, running stack' : `herald ingest, ${producersLabel}`,
+    label: `${producers === undefined ? 'herald ingest, running stack' : `herald ingest, ${producersLabel}`}${keys ? ', keys on' : ''}`,
     subject: `nginx → ${producersLabel} → Kafka (${target.label})`,
     load: `c=${options.concurrency}`,
   })

@@ -5,12 +5,17 @@
 import type { ScenarioContext } from './context.js'
 import { runHttpLoad } from './http-load-run.js'
 
-export async function warmUpStack(context: ScenarioContext, origin: string): Promise<void> {
+export async function warmUpStack(
+  context: ScenarioContext,
+  origin: string,
+  publisherKey?: string,
+): Promise<void> {
   const { options } = context
   await runHttpLoad(
     {
       origin,
       topic: 'bench-warm-up',
+      ...(publisherKey === undefined ? {} : { authorization: `Bearer ${publisherKey}` }),
       mode: { kind: 'closed', concurrency: options.concurrency },
       warmupMs: 0,
       durationMs: options.stackWarmupMs,

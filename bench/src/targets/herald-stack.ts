@@ -1,7 +1,14 @@
 // The herald under test: a native stack the bench starts with startStack (Kafka, Redis, nginx,
 // producers, consumers), or a stack already running that the command line points at.
 
-import { consoleReporter, reapOrphans, startStack, type RunningStack } from '@herald/stack'
+import { hashKey, signToken } from '@herald/shared/access'
+import {
+  consoleReporter,
+  reapOrphans,
+  startStack,
+  UNLIMITED_ENV,
+  type RunningStack,
+} from '@herald/stack'
 import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -30,6 +37,8 @@ export interface HeraldTarget {
   consumerOrigins: string[]
   /** SIGTERM and restart of one consumer; absent for a running stack. */
   consumers?: ConsumerControl
+  /** A stack with access on: the publisher key and subscriber token every load uses. */
+  credentials?: { publisherKey: string; token: string }
   /** How it was started, for the results file. */
   description: Record<string, unknown>
   /** Its processes now (a restarted one has a new pid): for CPU and memory. */
@@ -37,16 +46,29 @@ export interface HeraldTarget {
   stop(): Promise<void>
 }
 
+/** Access on: one publisher key for every load, one token for every subscriber. */
+const BENCH_KEY = 'hk_bench_publisher_key_0000000000001'
+const BENCH_SECRET = 'bench-token-secret-of-at-least-32-bytes'
+
 export async function startHeraldStack(
   options: BenchOptions,
   producers: number,
   profilesDir: string,
+  { keys = false }: { keys?: boolean } = {},
 ): Promise<HeraldTarget> {
   // One folder per stack shape: a bench that was killed left its pids there, and they end here.
-  const dataDir = join(BENCH_DATA_ROOT, `stack-${producers}p`)
+  const dataDir = join(BENCH_DATA_ROOT, `stack-${producers}p${keys ? '-keys' : ''}`)
   reapOrphans(dataDir)
   rmSync(dataDir, { recursive: true, force: true })
-  const serviceEnv = { HERALD_TOPIC_PREFIX, HERALD_CONSUMER_GROUP }
+  const accessEnv: Record<string, string> = keys
+    ? {
+        HERALD_PUBLISHER_KEYS: JSON.stringify([
+          { name: 'bench', sha256: hashKey(BENCH_KEY), publish: ['*'], createTopics: true },
+        ]),
+        HERALD_TOKEN_SECRET: BENCH_SECRET,
+      }
+    : { HERALD_OPEN_ACCESS: 'true' }
+  const serviceEnv = { HERALD_TOPIC_PREFIX, HERALD_CONSUMER_GROUP, ...UNLIMITED_ENV, ...accessEnv }
   const nodeArgs = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profilesDir] : []
   if (options.cpuProf) mkdirSync(profilesDir, { recursive: true })
   const reporter = consoleReporter((line) => process.stdout.write(`  ${line}\n`))
@@ -60,9 +82,20 @@ export async function startHeraldStack(
     serviceEnv,
     nodeArgs,
   })
-  const label = `${producers} producer${producers === 1 ? '' : 's'}, ${options.consumers} consumer${options.consumers === 1 ? '' : 's'}`
+  const label = `${producers} producer${producers === 1 ? '' : 's'}, ${options.consumers} consumer${options.consumers === 1 ? '' : 's'}${keys ? ', keys on' : ''}`
+  const credentials = keys
+    ? {
+        publisherKey: BENCH_KEY,
+        token: await signToken(BENCH_SECRET, {
+          subject: 'bench',
+          watch: ['*'],
+          ttlSeconds: 86_400,
+        }),
+      }
+    : undefined
   return {
     label,
+    ...(credentials === undefined ? {} : { credentials }),
     url: stack.url,
     kafkaBrokers: stack.kafkaBrokers,
     topicPrefix: HERALD_TOPIC_PREFIX,
