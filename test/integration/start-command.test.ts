@@ -1,7 +1,7 @@
 // The start command as a person runs it: progress, addresses, a ready line, a working entry
 // point, a clear one-line error for a taken port, and nothing left behind after SIGTERM.
 
-import { KAFKA_VERSION } from '@herald/stack'
+import { ACCESS_VARS, KAFKA_VERSION } from '@herald/stack'
 import type { PublishReceipt } from '@herald/shared'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
@@ -38,7 +38,7 @@ function runStart(args: string[], { viaNpm = false } = {}): Run {
     : [process.execPath, [CLI, 'start', ...args]]
   const child = spawn(command, commandArgs, {
     cwd: REPO_ROOT,
-    env: { ...process.env, HERALD_DATA_DIR: dataDir },
+    env: { ...withoutAccessSettings(process.env), HERALD_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -114,6 +114,9 @@ describe('npm start (herald-stack start)', () => {
     }
     expect(output).not.toMatch(/producer-4|consumer-3/)
     expect(output).toContain(`http://localhost:${port}`)
+    // No access setting in this environment: open, on purpose, saying so and how to turn keys on.
+    expect(output).toContain('running OPEN')
+    expect(output).toContain('npm run -s key -- --name me --publish "*" --create-topics')
 
     const answer = await postNotify<PublishReceipt>(`http://127.0.0.1:${port}`, {
       topic: 'start-command',
@@ -180,4 +183,11 @@ function isRunning(pid: number): boolean {
   } catch {
     return false
   }
+}
+
+/** The environment without any access setting, whatever the developer's shell holds. */
+function withoutAccessSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !(ACCESS_VARS as readonly string[]).includes(name)),
+  )
 }
