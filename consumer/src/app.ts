@@ -24,7 +24,8 @@ import { poisonReason, type DeadLetters } from './dead-letters.js'
 import { Holds } from './holding-adapter.js'
 import { AFFINITY_HEADER, sessionIdFromAffinity } from './session-id.js'
 import { admitSockets, type SocketAccess } from './socket-access.js'
-import { registerSubscriptionHandlers } from './socket-handlers.js'
+import { registerSubscriptionHandlers, type SubscriptionSession } from './socket-handlers.js'
+import { createWorkLimit } from './work-limit.js'
 
 export type HeraldServer = Server<
   ClientToServerEvents,
@@ -35,6 +36,9 @@ export type HeraldServer = Server<
 
 export const OPEN_ACCESS_WARNING =
   'HERALD_OPEN_ACCESS=true: anyone who reaches this service may watch every topic'
+
+/** Catch-ups at once after an interruption: each is a few small Kafka requests. */
+const RESYNC_CONCURRENCY = 16
 
 export interface ConsumerAppDeps {
   config: Pick<
@@ -73,6 +77,13 @@ export interface ConsumerApp {
    * through the adapter — or sends it to the dead-letter topic when it cannot be delivered.
    */
   deliver: (record: ConsumedRecord) => void | Promise<void>
+  /**
+   * The broadcast path (Redis) broke: broadcasts may be missing, so none is delivered until
+   * `resumeBroadcasts`. Idempotent.
+   */
+  interruptBroadcasts: () => void
+  /** The broadcast path works again: every socket here is brought back from Kafka, then resumed. */
+  resumeBroadcasts: () => void
 }
 
 export function createConsumerApp({
@@ -111,8 +122,10 @@ export function createConsumerApp({
   )
   const deliverable = (record: ConsumedRecord): boolean =>
     poisonReason(record, config.maxRecordBytes) === undefined
-  io.on('connection', (socket) =>
-    registerSubscriptionHandlers(socket, {
+  const subscribers = new Map<string, SubscriptionSession>()
+  const resyncLimit = createWorkLimit(RESYNC_CONCURRENCY)
+  io.on('connection', (socket) => {
+    const session = registerSubscriptionHandlers(socket, {
       ...catchUp,
       deliverable,
       holds,
@@ -121,9 +134,12 @@ export function createConsumerApp({
       operationsWindowMs: config.subscribesWindowMs,
       verifier,
       tokenExpiryNoticeMs: config.tokenExpiryNoticeMs,
+      resyncLimit,
       logger,
-    }),
-  )
+    })
+    subscribers.set(socket.id, session)
+    socket.on('disconnect', () => subscribers.delete(socket.id))
+  })
 
   // Socket.IO answers /socket.io/ itself; everything else is health or 404.
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -158,7 +174,26 @@ export function createConsumerApp({
     if (reason !== undefined) return deadLetters.send(record, reason)
     io.to(roomsForRecord(record.topic, record.key)).emit('notification', toNotification(record))
   }
-  return { httpServer, io, deliver }
+  const interruptBroadcasts = (): void => {
+    if (holds.interrupted) return
+    logger.warn(
+      { sockets: subscribers.size },
+      'broadcasts interrupted; sockets will be resynchronised',
+    )
+    holds.interrupt()
+  }
+  const resumeBroadcasts = (): void => {
+    if (!holds.interrupted) return
+    // Every socket is held before broadcasts flow again, in this tick: none gets one early.
+    for (const id of subscribers.keys()) holds.hold(id)
+    const reached = holds.resume()
+    logger.info(
+      { sockets: subscribers.size },
+      'broadcasts resumed; resynchronising sockets from Kafka',
+    )
+    for (const session of subscribers.values()) session.resync(reached)
+  }
+  return { httpServer, io, deliver, interruptBroadcasts, resumeBroadcasts }
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -21,6 +21,8 @@ import {
   type TopicAdmin,
 } from '@herald/shared/kafka'
 
+import { partitionKey, type OffsetsByPartition } from './holding-adapter.js'
+
 export interface CatchUpDeps {
   reader: Pick<KafkaLogReader, 'read'>
   admin: Pick<TopicAdmin, 'listTopics' | 'offsets'>
@@ -36,8 +38,11 @@ export interface CatchUpResult {
   recovery: Record<string, RecoveryVerdict>
   /** Per topic, each partition's next offset when live delivery took over. */
   positions: Record<string, Position>
-  /** True for a notification the catch-up already covered (sent, or skipped on purpose). */
-  covered: (notification: Notification) => boolean
+  /**
+   * Per partition of the topics read, the end offset the replay went to: it sent (or skipped on
+   * purpose) every record below. Empty for a first subscription, which replays nothing.
+   */
+  replayedBelow: OffsetsByPartition
 }
 
 type GapReason = 'position_expired' | 'unknown_position' | 'scan_limit'
@@ -79,7 +84,7 @@ export async function catchUp(
     positions[topic] = Object.fromEntries(
       offsets.map((o) => [String(o.partition), o.high.toString()]),
     )
-    for (const { partition, high } of offsets) ends.set(`${topic}:${partition}`, high)
+    for (const { partition, high } of offsets) ends.set(partitionKey(topic, partition), high)
     if (known === undefined) continue
 
     for (const { partition, low, high } of offsets) {
@@ -137,11 +142,7 @@ export async function catchUp(
           ? { status: 'recovered', replayed: count }
           : { status: 'not_recovered', replayed: count, reason: gap }
   }
-  const covered = (notification: Notification): boolean => {
-    const end = ends.get(`${notification.topic}:${notification.partition}`)
-    return end !== undefined && known !== undefined && BigInt(notification.offset) < end
-  }
-  return { recovery, positions, covered }
+  return { recovery, positions, replayedBelow: known === undefined ? new Map() : ends }
 }
 
 const GAP_WEIGHT: Record<GapReason, number> = {

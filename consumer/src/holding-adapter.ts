@@ -1,6 +1,13 @@
-// Holds back a socket's live notifications while its catch-up is replayed from Kafka, so that it
-// gets every record in offset order: the replayed ones first, then the held live ones that the
-// replay did not already cover.
+// Decides, for every broadcast reaching this instance's sockets, which get it now, later, or not:
+//
+// - A socket whose catch-up is being replayed from Kafka is held: its live notifications wait, and
+//   at the release it gets those the replay did not already send, in arrival order.
+// - After a replay, a socket skips live copies of records the replay sent (a floor per partition,
+//   for a while): the group broadcasts records again after a failover (from its last commit), and
+//   ioredis sends a PUBLISH again after a reconnect. Without the floor, each is a duplicate.
+// - While the broadcast path is interrupted (a Redis connection lost), every notification is
+//   dropped: remote ones are missing anyway, so the sockets are brought back from Kafka when it is
+//   back, from the positions this instance had reached when it was interrupted.
 //
 // Socket.IO adapters have no public hook for this, so the adapter instance is wrapped at the two
 // points every broadcast passes — local ones and those arriving from other instances through
@@ -13,9 +20,36 @@ import type { Socket } from 'socket.io'
 type Adapter = object
 type AdapterFactory = (nsp: unknown) => Adapter
 
-interface Held {
-  notification: Notification | undefined
+/** `topic:partition` → an offset: the replay sent every record below it, or the next to apply. */
+export type OffsetsByPartition = ReadonlyMap<string, bigint>
+
+export function partitionKey(topic: string, partition: number | string): string {
+  return `${topic}:${partition}`
+}
+
+/**
+ * How long a socket skips live copies of replayed records. Copies come within a failover's
+ * rebalance (the 10 s session timeout and a join) or right after a Redis reconnect; a floor kept
+ * for ever would swallow a topic deleted and created again, whose offsets start over.
+ */
+export const REPLAY_FLOOR_MS = 60_000
+
+interface Delivery {
+  partition: string
+  offset: bigint
   deliver: () => void
+}
+
+interface Hold {
+  /** Catch-ups under way (a resynchronisation may overlap a subscription's). */
+  count: number
+  waiting: Delivery[]
+  replayedBelow: Map<string, bigint>
+}
+
+interface Floors {
+  below: Map<string, bigint>
+  setAt: number
 }
 
 interface AdapterInternals {
@@ -24,10 +58,14 @@ interface AdapterInternals {
 }
 
 export class Holds {
-  readonly #held = new Map<string, Held[]>()
+  readonly #held = new Map<string, Hold>()
+  readonly #floors = new Map<string, Floors>()
+  /** The next offset after the last notification applied here, per partition. */
+  readonly #applied = new Map<string, bigint>()
+  #interruptedAt: Map<string, bigint> | undefined
   #packet: { data?: unknown[] } | undefined
 
-  /** Wraps an adapter factory (the Redis adapter's) so that its broadcasts respect holds. */
+  /** Wraps an adapter factory (the Redis adapter's) so that its broadcasts go through here. */
   wrap(factory: AdapterFactory): AdapterFactory {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the factory must be a plain function
     const holds = this
@@ -47,28 +85,96 @@ export class Holds {
     adapter.apply = (options, callback) => {
       const packet = this.#packet
       this.#packet = undefined
-      if (packet === undefined || this.#held.size === 0) return apply(options, callback)
+      const notification = packet === undefined ? undefined : notificationOf(packet)
+      if (notification === undefined) return apply(options, callback)
+      if (this.#interruptedAt !== undefined) return
+      const partition = partitionKey(notification.topic, notification.partition)
+      const offset = BigInt(notification.offset)
+      this.#applied.set(partition, offset + 1n)
+      if (this.#held.size === 0 && this.#floors.size === 0) return apply(options, callback)
+      const now = Date.now()
       apply(options, (socket) => {
-        const held = this.#held.get(socket.id)
-        if (held === undefined) return callback(socket)
-        held.push({ notification: notificationOf(packet), deliver: () => callback(socket) })
+        if (this.#belowFloor(socket.id, partition, offset, now)) return
+        const hold = this.#held.get(socket.id)
+        if (hold === undefined) return callback(socket)
+        hold.waiting.push({ partition, offset, deliver: () => callback(socket) })
       })
     }
     return adapter
   }
 
-  /** From now on, broadcasts to this socket wait. */
-  hold(socketId: string): void {
-    if (!this.#held.has(socketId)) this.#held.set(socketId, [])
+  /** True for a live copy of a record the socket's last replay sent; drops floors it passed. */
+  #belowFloor(socketId: string, partition: string, offset: bigint, now: number): boolean {
+    const floors = this.#floors.get(socketId)
+    if (floors === undefined) return false
+    if (now - floors.setAt > REPLAY_FLOOR_MS) {
+      this.#floors.delete(socketId)
+      return false
+    }
+    const below = floors.below.get(partition)
+    if (below === undefined) return false
+    if (offset < below) return true
+    // Copies come before newer records: once one is past the floor, none is left to skip.
+    floors.below.delete(partition)
+    if (floors.below.size === 0) this.#floors.delete(socketId)
+    return false
   }
 
-  /** Delivers what waited, in arrival order, but the notifications `replayed` says were sent. */
-  release(socketId: string, replayed: (notification: Notification) => boolean): void {
-    const held = this.#held.get(socketId) ?? []
-    this.#held.delete(socketId)
-    for (const { notification, deliver } of held) {
-      if (notification === undefined || !replayed(notification)) deliver()
+  /** From now on, broadcasts to this socket wait (until as many releases as holds). */
+  hold(socketId: string): void {
+    const hold = this.#held.get(socketId)
+    if (hold === undefined)
+      this.#held.set(socketId, { count: 1, waiting: [], replayedBelow: new Map() })
+    else hold.count += 1
+  }
+
+  /**
+   * Ends one hold: `replayedBelow` says up to where the catch-up sent each partition. At the last
+   * release, what waited is delivered in arrival order, but for what some replay already sent.
+   */
+  release(socketId: string, replayedBelow: OffsetsByPartition): void {
+    const hold = this.#held.get(socketId)
+    if (hold === undefined) return
+    for (const [partition, below] of replayedBelow) {
+      const before = hold.replayedBelow.get(partition)
+      if (before === undefined || below > before) hold.replayedBelow.set(partition, below)
     }
+    hold.count -= 1
+    if (hold.count > 0) return
+    this.#held.delete(socketId)
+    for (const { partition, offset, deliver } of hold.waiting) {
+      const below = hold.replayedBelow.get(partition)
+      if (below === undefined || offset >= below) deliver()
+    }
+    if (hold.replayedBelow.size > 0) {
+      this.#floors.set(socketId, { below: hold.replayedBelow, setAt: Date.now() })
+    }
+  }
+
+  /** A socket that disconnected: nothing of it is kept. */
+  forget(socketId: string): void {
+    this.#held.delete(socketId)
+    this.#floors.delete(socketId)
+  }
+
+  get interrupted(): boolean {
+    return this.#interruptedAt !== undefined
+  }
+
+  /** The broadcast path is broken: drop every notification until `resume`. */
+  interrupt(): void {
+    this.#interruptedAt ??= new Map(this.#applied)
+  }
+
+  /**
+   * Broadcasts flow again. Returns how far this instance had applied each partition when it was
+   * interrupted: every socket here has every record below that (and below its own catch-ups'
+   * ends), nothing after. Hold the sockets to bring back before calling it.
+   */
+  resume(): OffsetsByPartition {
+    const reached = this.#interruptedAt ?? new Map<string, bigint>()
+    this.#interruptedAt = undefined
+    return reached
   }
 }
 

@@ -76,7 +76,7 @@ const deadLetterPublisher = new KafkaPublisher(
 )
 
 let draining = false
-const { httpServer, io, deliver } = createConsumerApp({
+const { httpServer, io, deliver, interruptBroadcasts, resumeBroadcasts } = createConsumerApp({
   config,
   verifier: config.access.open ? undefined : new TokenVerifier(config.access.tokens),
   slots,
@@ -113,6 +113,27 @@ const subscriber = new KafkaSubscriber(
   },
   logger,
 )
+
+// Broadcasts reach the other instances through both connections: while either is down some may be
+// missing here or there, so no socket is served live until both are back and every socket was
+// brought back from Kafka (see holding-adapter.ts). Until Redis first answers, the same holds.
+interruptBroadcasts()
+for (const client of [redisPub, redisSub]) {
+  client.on('close', interruptBroadcasts)
+  client.on('ready', () => void resumeWhenBothReady())
+}
+
+async function resumeWhenBothReady(): Promise<void> {
+  if (redisPub.status !== 'ready' || redisSub.status !== 'ready') return
+  try {
+    // ioredis subscribes again on a reconnect before it emits `ready`: once this PING is answered,
+    // the adapter's subscriptions are in place and no broadcast can slip past the resync.
+    await redisSub.ping()
+  } catch {
+    return // lost again: its next `ready` tries again
+  }
+  if (redisPub.status === 'ready' && redisSub.status === 'ready') resumeBroadcasts()
+}
 
 const announcementChannel = topicAnnouncementChannel(config.topicPrefix)
 redisAnnouncements.on('message', (channel: string, message: string) => {

@@ -1,6 +1,7 @@
 // The `subscribe` / `unsubscribe` / `token:refresh` handlers of one socket: check the limit and
-// the grant → join or leave rooms → catch up from Kafka → acknowledge. A socket's changes run one
-// after the other, so a refresh never races a subscription it would narrow.
+// the grant → join or leave rooms → catch up from Kafka → acknowledge; and its resynchronisation
+// after the broadcast path was interrupted. A socket's changes run one after the other, so a
+// refresh never races a subscription it would narrow, nor two replays each other.
 
 import {
   entryOf,
@@ -8,6 +9,7 @@ import {
   roomOf,
   type ClientToServerEvents,
   type ErrorDetail,
+  type Position,
   type ServerToClientEvents,
   type SubscriptionAck,
   type TokenRefreshAck,
@@ -17,9 +19,11 @@ import type { Logger } from '@herald/shared/service'
 import type { DefaultEventsMap, Socket } from 'socket.io'
 
 import { catchUp, type CatchUpDeps } from './catch-up.js'
-import type { Holds } from './holding-adapter.js'
+import type { Holds, OffsetsByPartition } from './holding-adapter.js'
+import { resumePositions } from './resume-positions.js'
 import type { SocketAccess } from './socket-access.js'
 import { watchTokenLifetime } from './token-lifetime.js'
+import type { WorkLimit } from './work-limit.js'
 
 export type HeraldSocket = Socket<
   ClientToServerEvents,
@@ -37,6 +41,8 @@ export interface SubscriptionDeps extends CatchUpDeps {
   /** Verifies refreshed tokens; absent in open mode. */
   verifier: TokenVerifier | undefined
   tokenExpiryNoticeMs: number
+  /** Bounds how many sockets of this instance resynchronise at once. */
+  resyncLimit: WorkLimit
   logger: Logger
 }
 
@@ -49,10 +55,26 @@ export function subscribedEntries(socket: HeraldSocket): string[] {
     .sort()
 }
 
-export function registerSubscriptionHandlers(socket: HeraldSocket, deps: SubscriptionDeps): void {
+export interface SubscriptionSession {
+  /**
+   * Replays from Kafka what the socket may have missed while broadcasts were interrupted, then
+   * sends `resync`. The socket must be held already; this releases it.
+   */
+  resync: (reached: OffsetsByPartition) => void
+}
+
+export function registerSubscriptionHandlers(
+  socket: HeraldSocket,
+  deps: SubscriptionDeps,
+): SubscriptionSession {
   let queue: Promise<void> = Promise.resolve()
   const serially = <T>(work: () => Promise<T>, ack: unknown): void => {
     queue = queue.then(async () => reply(ack, await work()))
+  }
+  /** Per topic, where the last catch-up that read it ended: the socket has every record below. */
+  const acked: Record<string, Position> = {}
+  const remember = (positions: Record<string, Position>): void => {
+    Object.assign(acked, positions)
   }
   const withinLimit = operationLimit(deps.operationsLimit, deps.operationsWindowMs)
   const lifetime = watchTokenLifetime(socket, {
@@ -62,7 +84,7 @@ export function registerSubscriptionHandlers(socket: HeraldSocket, deps: Subscri
   lifetime.schedule()
 
   socket.on('subscribe', (payload, ack) =>
-    serially(() => withinLimit() ?? subscribe(socket, payload, deps), ack),
+    serially(() => withinLimit() ?? subscribe(socket, payload, deps, remember), ack),
   )
   socket.on('unsubscribe', (payload, ack) =>
     serially(async () => {
@@ -81,6 +103,21 @@ export function registerSubscriptionHandlers(socket: HeraldSocket, deps: Subscri
       return answer
     }, ack),
   )
+  socket.on('disconnect', () => deps.holds.forget(socket.id))
+
+  return {
+    resync: (reached) =>
+      serially(
+        () =>
+          resync(
+            socket,
+            resumePositions(acked, reached, subscribedEntries(socket)),
+            deps,
+            remember,
+          ),
+        undefined,
+      ),
+  }
 }
 
 /** A fixed window of operations per socket: a socket lives on one instance, so this is local. */
@@ -153,6 +190,7 @@ async function subscribe(
   socket: HeraldSocket,
   payload: unknown,
   deps: SubscriptionDeps,
+  remember: (positions: Record<string, Position>) => void,
 ): Promise<SubscriptionAck> {
   const parsed = parseSubscription(payload)
   if (!parsed.ok) return parsed
@@ -179,13 +217,14 @@ async function subscribe(
 
   // Join first and hold live delivery, then read the log's end: nothing falls in between.
   deps.holds.hold(socket.id)
-  let covered: Parameters<Holds['release']>[1] = () => false
+  let replayedBelow: OffsetsByPartition = new Map()
   try {
     await socket.join(request.entries.map(roomOf))
     const result = await catchUp(deps, request, (notification) =>
       socket.emit('notification', notification),
     )
-    covered = result.covered
+    replayedBelow = result.replayedBelow
+    remember(result.positions)
     return {
       ok: true,
       topics: subscribedEntries(socket),
@@ -204,7 +243,43 @@ async function subscribe(
       },
     }
   } finally {
-    deps.holds.release(socket.id, covered)
+    deps.holds.release(socket.id, replayedBelow)
+  }
+}
+
+/**
+ * The same catch-up as a subscription's, from the positions the socket had reached, for every
+ * entry it watches. If Kafka cannot be read, the socket is disconnected: it reconnects and
+ * subscribes again with its own positions, rather than stay on with a gap nobody mentioned.
+ */
+async function resync(
+  socket: HeraldSocket,
+  positions: Record<string, Position>,
+  deps: SubscriptionDeps,
+  remember: (positions: Record<string, Position>) => void,
+): Promise<void> {
+  const entries = subscribedEntries(socket)
+  let replayedBelow: OffsetsByPartition = new Map()
+  try {
+    if (entries.length === 0 || !socket.connected) return
+    const result = await deps.resyncLimit(() =>
+      catchUp(deps, { entries, positions }, (notification) =>
+        socket.emit('notification', notification),
+      ),
+    )
+    replayedBelow = result.replayedBelow
+    remember(result.positions)
+    socket.emit('resync', {
+      reason: 'broadcast_interrupted',
+      message: 'live delivery was interrupted; what was missed meanwhile was replayed from Kafka',
+      recovery: result.recovery,
+      positions: result.positions,
+    })
+  } catch (error) {
+    deps.logger.warn({ err: error, entries }, 'resynchronisation failed; disconnecting the socket')
+    socket.disconnect(true)
+  } finally {
+    deps.holds.release(socket.id, replayedBelow)
   }
 }
 

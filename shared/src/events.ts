@@ -55,6 +55,19 @@ export interface TokenExpiringNotice {
   message: string
 }
 
+/**
+ * `resync`: this socket's live notifications were interrupted (the consumer lost its Redis
+ * connection, through which broadcasts reach every instance), and the server replayed from Kafka
+ * what the socket missed meanwhile, in order, before sending this. One verdict per entry watched,
+ * as in a subscription's ack, and the positions at which live delivery took over again.
+ */
+export interface ResyncNotice {
+  reason: 'broadcast_interrupted'
+  message: string
+  recovery: Record<string, RecoveryVerdict>
+  positions: Record<string, Position>
+}
+
 export interface ClientToServerEvents {
   subscribe: (request: TopicsRequest, ack: (result: SubscriptionAck) => void) => void
   unsubscribe: (request: TopicsRequest, ack: (result: SubscriptionAck) => void) => void
@@ -67,4 +80,5 @@ export interface ServerToClientEvents {
   'token:expiring': (notice: TokenExpiringNotice) => void
   /** Sent just before the server disconnects a socket whose token expired unrefreshed. */
   'token:expired': (reason: ErrorDetail) => void
+  resync: (notice: ResyncNotice) => void
 }

@@ -220,6 +220,11 @@ export function useHerald({
         ? data
         : { code: 'internal_error', message: error.message }
   })
+  // The server replayed what a broken broadcast path made this socket miss: say what it recovered.
+  socket.on('resync', ({ recovery }) => {
+    const verdicts = Object.entries(recovery).filter(([entry]) => watched.value.has(entry))
+    recoveryNotices.value = applyVerdicts(recoveryNotices.value, verdicts)
+  })
   socket.on('token:expiring', ({ expiresAt }) => {
     tokenNotice.value = { kind: 'expiring', expiresAt }
   })

@@ -429,6 +429,37 @@ describe('useHerald after a reconnect', () => {
     expect(herald.recoveryNotices.value).toEqual([])
   })
 
+  it('shows what a server-side resync recovered, and its replayed notifications once', () => {
+    const { socket, frames, herald } = setup({ initialTopics: ['orders'] })
+    socket.open()
+    socket.acceptLast({ orders: { '0': '1' } })
+    socket.deliver(notification({ timestamp: 1 }))
+    // The broadcast path broke; the server replays offsets 1 (already here) to 3, then says so.
+    socket.deliver(
+      notification({ timestamp: 1 }),
+      notification({ timestamp: 2 }),
+      notification({ timestamp: 3 }),
+    )
+    socket.fire('resync', {
+      reason: 'broadcast_interrupted',
+      message: 'replayed',
+      recovery: {
+        orders: { status: 'recovered', replayed: 3 },
+        gone: { status: 'new', replayed: 0 },
+      },
+      positions: { orders: { '0': '4' } },
+    })
+    frames.runFrame()
+    expect(herald.recoveryNotices.value).toEqual([
+      { kind: 'recovered', topic: 'orders', replayed: 3 },
+    ])
+    expect(herald.feed.value.entries.map((entry) => entry.id)).toEqual([
+      'orders:0:3',
+      'orders:0:2',
+      'orders:0:1',
+    ])
+  })
+
   it('clears what the feed held of a re-created topic and shows its new records', () => {
     const { socket, frames, herald } = setup({ initialTopics: ['orders'] })
     socket.open()
