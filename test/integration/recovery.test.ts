@@ -138,6 +138,18 @@ describe('recovery after a disconnect', () => {
     const again = await subscribeRaw(socket, [topic], positionsAfter(first, socket.received))
     expect(again.recovery?.[topic]).toEqual({ status: 'recovered', replayed: 5 })
     expect(socket.received.slice(before).map((n) => n.offset)).toEqual(missed.map((r) => r.offset))
+
+    // If the killed instance also read the partition, the group hands it over only after the
+    // session timeout, and its new reader broadcasts the replayed records again from the last
+    // commit: a sentinel after them shows whether any copy reached the socket.
+    const sentinel = await post(topic, 'sentinel', 'k')
+    await waitUntil(() => socket.received.some((n) => n.offset === sentinel.offset), {
+      timeoutMs: 40_000,
+      what: 'the sentinel after the failover',
+    })
+    expect(socket.received.slice(before).map((n) => n.offset)).toEqual(
+      [...missed, sentinel].map((r) => r.offset),
+    )
     await stack().supervisor.waitReady(holder?.name as string, 60_000)
   })
 })
