@@ -22,6 +22,14 @@ import type { CatchUpDeps } from './catch-up.js'
 import type { ConsumerConfig } from './config.js'
 import { poisonReason, type DeadLetters } from './dead-letters.js'
 import { Holds } from './holding-adapter.js'
+import {
+  closeSlowConnection,
+  outboundTotals,
+  roomOnConnection,
+  slowConsumerNotice,
+  watchOutbound,
+  type QueuedOutbound,
+} from './outbound-limit.js'
 import { AFFINITY_HEADER, sessionIdFromAffinity } from './session-id.js'
 import { admitSockets, type SocketAccess } from './socket-access.js'
 import { registerSubscriptionHandlers, type SubscriptionSession } from './socket-handlers.js'
@@ -52,6 +60,7 @@ export interface ConsumerAppDeps {
     | 'socketsPerAddressLimit'
     | 'subscribesPerSocketLimit'
     | 'subscribesWindowMs'
+    | 'outbound'
   >
   /** Verifies the handshake's token; absent in open mode. */
   verifier: TokenVerifier | undefined
@@ -124,7 +133,18 @@ export function createConsumerApp({
     poisonReason(record, config.maxRecordBytes) === undefined
   const subscribers = new Map<string, SubscriptionSession>()
   const resyncLimit = createWorkLimit(RESYNC_CONCURRENCY)
+  const outboundQueues = new Map<string, Readonly<QueuedOutbound>>()
+  let slowConsumersCut = 0
   io.on('connection', (socket) => {
+    const queued = watchOutbound(socket.conn, config.outbound, (atLimit) => {
+      slowConsumersCut += 1
+      logger.warn(
+        { socket: socket.id, subject: socket.data.grant?.subject, ...atLimit },
+        'slow consumer: closing its connection',
+      )
+      socket.emit('slow_consumer', slowConsumerNotice(atLimit, config.outbound))
+      closeSlowConnection(socket.conn, config.outbound.closeGraceMs)
+    })
     const session = registerSubscriptionHandlers(socket, {
       ...catchUp,
       deliverable,
@@ -135,10 +155,15 @@ export function createConsumerApp({
       verifier,
       tokenExpiryNoticeMs: config.tokenExpiryNoticeMs,
       resyncLimit,
+      whenRoom: roomOnConnection(socket.conn, queued, config.outbound),
       logger,
     })
     subscribers.set(socket.id, session)
-    socket.on('disconnect', () => subscribers.delete(socket.id))
+    outboundQueues.set(socket.id, queued)
+    socket.on('disconnect', () => {
+      subscribers.delete(socket.id)
+      outboundQueues.delete(socket.id)
+    })
   })
 
   // Socket.IO answers /socket.io/ itself; everything else is health or 404.
@@ -155,6 +180,7 @@ export function createConsumerApp({
         connections: io.engine.clientsCount,
         topics: consumedTopics(),
         deadLetters: deadLetters.counts,
+        outbound: { ...outboundTotals(outboundQueues.values()), slowConsumersCut },
       })
     }
     if (path === '/readyz') {

@@ -62,7 +62,7 @@ interface TopicWants {
 export async function catchUp(
   { reader, admin, deliverable, ignoredTopics, keyScanLimit }: CatchUpDeps,
   { entries, positions: known }: SubscriptionRequest,
-  emit: (notification: Notification) => void,
+  emit: (notification: Notification) => void | Promise<void>,
 ): Promise<CatchUpResult> {
   const existing = (await admin.listTopics()).filter((topic) => !ignoredTopics.includes(topic))
   const wants = wantsByTopic(entries, existing)
@@ -127,7 +127,9 @@ export async function catchUp(
       ...(record.key === null ? [] : (wanted?.keys.get(record.key) ?? [])),
     ]
     if (covering.length === 0) continue
-    emit(toNotification(record))
+    // Awaited only when the socket's queue is full: the common case stays synchronous.
+    const sent = emit(toNotification(record))
+    if (sent !== undefined) await sent
     for (const entry of covering) replayed.set(entry, (replayed.get(entry) ?? 0) + 1)
   }
 

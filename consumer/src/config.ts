@@ -6,6 +6,8 @@ import { envReader, type Env } from '@herald/shared/env'
 import { readKafkaEnv } from '@herald/shared/kafka'
 import { hostname } from 'node:os'
 
+import type { OutboundLimit } from './outbound-limit.js'
+
 export interface ConsumerConfig {
   /** Names this instance in logs and in Kafka's client id. */
   instance: string
@@ -39,6 +41,8 @@ export interface ConsumerConfig {
   /** subscribe and unsubscribe operations one socket may make per window. */
   subscribesPerSocketLimit: number
   subscribesWindowMs: number
+  /** What one socket may have queued before it is cut with `slow_consumer`. */
+  outbound: OutboundLimit
 }
 
 export function readConsumerConfig(env: Env): Readonly<ConsumerConfig> {
@@ -71,7 +75,22 @@ export function readConsumerConfig(env: Env): Readonly<ConsumerConfig> {
       min: 100,
       max: 3_600_000,
     }),
+    outbound: {
+      maxQueuedBytes: read.int('HERALD_SOCKET_MAX_QUEUED_BYTES', 4 * 1024 * 1024, {
+        min: 1024,
+        max: 1024 * 1024 * 1024,
+      }),
+      maxQueuedPackets: read.int('HERALD_SOCKET_MAX_QUEUED_NOTIFICATIONS', 1000, {
+        min: 1,
+        max: 1_000_000,
+      }),
+      closeGraceMs: read.int('HERALD_SLOW_CONSUMER_GRACE_MS', 5000, { min: 0, max: 600_000 }),
+    },
   }
+  if (config.outbound.maxQueuedBytes < config.maxRecordBytes)
+    read.problem(
+      'HERALD_SOCKET_MAX_QUEUED_BYTES: must be at least HERALD_MAX_RECORD_BYTES, or one record cuts every socket',
+    )
   const problem = topicProblem(config.deadLetterTopic)
   if (problem !== undefined) read.problem(`HERALD_DEAD_LETTER_TOPIC: ${problem}`)
   if (!/^rediss?:\/\//.test(config.redisUrl)) read.problem('REDIS_URL: expected redis://host:port')

@@ -9,6 +9,7 @@ import {
   roomOf,
   type ClientToServerEvents,
   type ErrorDetail,
+  type Notification,
   type Position,
   type ServerToClientEvents,
   type SubscriptionAck,
@@ -43,6 +44,11 @@ export interface SubscriptionDeps extends CatchUpDeps {
   tokenExpiryNoticeMs: number
   /** Bounds how many sockets of this instance resynchronise at once. */
   resyncLimit: WorkLimit
+  /**
+   * Undefined while the socket's outbound queue has room; otherwise resolves once its transport
+   * took the queue (or the connection closed), so a long replay never cuts its own socket.
+   */
+  whenRoom: () => Promise<void> | undefined
   logger: Logger
 }
 
@@ -220,9 +226,7 @@ async function subscribe(
   let replayedBelow: OffsetsByPartition = new Map()
   try {
     await socket.join(request.entries.map(roomOf))
-    const result = await catchUp(deps, request, (notification) =>
-      socket.emit('notification', notification),
-    )
+    const result = await catchUp(deps, request, replayTo(socket, deps))
     replayedBelow = result.replayedBelow
     remember(result.positions)
     return {
@@ -263,9 +267,7 @@ async function resync(
   try {
     if (entries.length === 0 || !socket.connected) return
     const result = await deps.resyncLimit(() =>
-      catchUp(deps, { entries, positions }, (notification) =>
-        socket.emit('notification', notification),
-      ),
+      catchUp(deps, { entries, positions }, replayTo(socket, deps)),
     )
     replayedBelow = result.replayedBelow
     remember(result.positions)
@@ -280,6 +282,17 @@ async function resync(
     socket.disconnect(true)
   } finally {
     deps.holds.release(socket.id, replayedBelow)
+  }
+}
+
+/** Sends a replay's notifications no faster than the socket's client takes them. */
+function replayTo(
+  socket: HeraldSocket,
+  { whenRoom }: SubscriptionDeps,
+): (notification: Notification) => Promise<void> | undefined {
+  return (notification) => {
+    socket.emit('notification', notification)
+    return whenRoom()
   }
 }
 

@@ -1,5 +1,5 @@
 import { partitionForKey, type ConsumedRecord } from '@herald/shared/kafka'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 
 import { catchUp, mergeByTime, wantsByTopic } from '../src/catch-up.js'
 
@@ -107,13 +107,30 @@ describe('catchUp', () => {
   it("replays a keyed stream's records only, reading only its key's partition", async () => {
     reads.length = 0
     const sent: string[] = []
-    const result = await catchUp(deps, { entries: ['orders#k3'], positions: fromStart }, (n) =>
-      sent.push(String(n.message)),
-    )
+    const result = await catchUp(deps, { entries: ['orders#k3'], positions: fromStart }, (n) => {
+      sent.push(String(n.message))
+    })
     expect(sent).toEqual(Array.from({ length: 10 }, (_, n) => `k3-${n}`))
     expect(result.recovery['orders#k3']).toEqual({ status: 'recovered', replayed: 10 })
     expect(new Set(reads)).toEqual(new Set([partitionForKey('k3', PARTITIONS)]))
     expect(Object.keys(result.positions.orders ?? {})).toHaveLength(PARTITIONS)
+  })
+
+  it('sends the next record only once the socket has room for it', async () => {
+    const sent: string[] = []
+    let release: (() => void) | undefined
+    const replay = catchUp(deps, { entries: ['orders#k3'], positions: fromStart }, (n) => {
+      sent.push(String(n.message))
+      // The third record finds the socket's queue full.
+      if (sent.length !== 3) return undefined
+      return new Promise<void>((resolve) => (release = resolve))
+    })
+    await vi.waitUntil(() => release !== undefined)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(sent).toHaveLength(3)
+    release?.()
+    expect((await replay).recovery['orders#k3']).toEqual({ status: 'recovered', replayed: 10 })
+    expect(sent).toHaveLength(10)
   })
 
   it('replays a record once when a topic and its keyed stream both cover it', async () => {
@@ -121,7 +138,9 @@ describe('catchUp', () => {
     const result = await catchUp(
       deps,
       { entries: ['orders#k1', 'orders', '*'], positions: fromStart },
-      (n) => sent.push(String(n.message)),
+      (n) => {
+        sent.push(String(n.message))
+      },
     )
     expect(sent).toHaveLength(80)
     expect(new Set(sent).size).toBe(80)
@@ -139,7 +158,9 @@ describe('catchUp', () => {
     const result = await catchUp(
       { ...deps, keyScanLimit: perPartition / 2 },
       { entries: ['orders#k2'], positions: fromStart },
-      (n) => sent.push(String(n.message)),
+      (n) => {
+        sent.push(String(n.message))
+      },
     )
     const expected = (logs[partition] as ConsumedRecord[])
       .slice(perPartition / 2)

@@ -38,4 +38,19 @@ describe('readConsumerConfig', () => {
       subscribesWindowMs: 10_000,
     })
   })
+
+  it('bounds what one socket may have queued, never below one record', () => {
+    expect(readConsumerConfig(OPEN).outbound).toEqual({
+      maxQueuedBytes: 4 * 1024 * 1024,
+      maxQueuedPackets: 1000,
+      closeGraceMs: 5000,
+    })
+    expect(() =>
+      readConsumerConfig({
+        ...OPEN,
+        HERALD_MAX_RECORD_BYTES: String(1024 * 1024),
+        HERALD_SOCKET_MAX_QUEUED_BYTES: String(512 * 1024),
+      }),
+    ).toThrow(/at least HERALD_MAX_RECORD_BYTES/)
+  })
 })

@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'invalid_subscription',
   'too_many_topics',
+  'slow_consumer',
   'internal_error',
 ] as const
 

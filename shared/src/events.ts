@@ -81,4 +81,10 @@ export interface ServerToClientEvents {
   /** Sent just before the server disconnects a socket whose token expired unrefreshed. */
   'token:expired': (reason: ErrorDetail) => void
   resync: (notice: ResyncNotice) => void
+  /**
+   * Sent when more was waiting for this socket than the server keeps for one (it does not read
+   * fast enough); the connection closes after it, and the client reconnects and subscribes again
+   * with its positions to catch up from Kafka.
+   */
+  slow_consumer: (reason: ErrorDetail) => void
 }

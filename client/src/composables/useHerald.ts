@@ -58,6 +58,11 @@ export interface Herald {
   subscriptionError: Readonly<ShallowRef<ErrorDetail | undefined>>
   /** Gaps that reconnecting could not fill (kept until dismissed), and what it recovered. */
   recoveryNotices: Readonly<ShallowRef<readonly RecoveryNotice[]>>
+  /**
+   * Why the server closed the connection (`slow_consumer`: the page fell behind), until the
+   * reconnection's subscription is acknowledged with what it caught up.
+   */
+  connectionNotice: Readonly<ShallowRef<ErrorDetail | undefined>>
   /** Why the server refused the connection (a missing or bad token, a limit), until it accepts. */
   connectionError: Readonly<ShallowRef<ErrorDetail | undefined>>
   /** The token's expiry warning, its end, or a refused refresh. */
@@ -87,6 +92,7 @@ export function useHerald({
   const subscriptionError = shallowRef<ErrorDetail>()
   const recoveryNotices = shallowRef<readonly RecoveryNotice[]>([])
   const connectionError = shallowRef<ErrorDetail>()
+  const connectionNotice = shallowRef<ErrorDetail>()
   const tokenNotice = shallowRef<TokenNotice>()
   const browserOnline = ref(navigator.onLine)
   // socket.io-client retries a lost connection forever; it gives up only when the server refuses
@@ -165,6 +171,7 @@ export function useHerald({
       if (!tracker.isPending(pending)) return
       if (ack.ok) {
         subscriptionError.value = undefined
+        if (recover) connectionNotice.value = undefined
         acknowledged(ack, pending)
         return
       }
@@ -225,6 +232,11 @@ export function useHerald({
     const verdicts = Object.entries(recovery).filter(([entry]) => watched.value.has(entry))
     recoveryNotices.value = applyVerdicts(recoveryNotices.value, verdicts)
   })
+  // The server cut this connection for falling behind; socket.io-client reconnects on its own and
+  // the reconnection's subscription catches up from Kafka.
+  socket.on('slow_consumer', (reason) => {
+    connectionNotice.value = reason
+  })
   socket.on('token:expiring', ({ expiresAt }) => {
     tokenNotice.value = { kind: 'expiring', expiresAt }
   })
@@ -279,6 +291,7 @@ export function useHerald({
     subscriptionError,
     recoveryNotices,
     connectionError,
+    connectionNotice,
     tokenNotice,
     addTopic(topic) {
       if (!isWatchable(topic) || watched.value.has(topic)) return

@@ -15,4 +15,13 @@ describe('ConnectionStatus', () => {
       expect(status.text()).toContain(state)
     },
   )
+
+  it('says when the server cut the page for falling behind', () => {
+    const quiet = mount(ConnectionStatus, { props: { state: 'reconnecting' } })
+    expect(quiet.find('[data-testid="connection-notice"]').exists()).toBe(false)
+    const cut = mount(ConnectionStatus, {
+      props: { state: 'reconnecting', notice: { code: 'slow_consumer', message: 'behind' } },
+    })
+    expect(cut.get('[data-testid="connection-notice"]').text()).toContain('fell behind')
+  })
 })

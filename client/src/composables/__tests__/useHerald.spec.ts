@@ -325,6 +325,25 @@ describe('useHerald after a reconnect', () => {
     expect(payloads(socket).at(-1)).toEqual(['subscribe', { topics: ['alerts'] }])
   })
 
+  it('says a slow_consumer cut until the reconnection caught up from its positions', () => {
+    const { socket, herald } = setup({ initialTopics: ['orders'] })
+    socket.open()
+    socket.acceptLast({ orders: { '0': '1' } })
+    socket.deliver(notification({ timestamp: 1 }))
+    const cut = { code: 'slow_consumer' as const, message: 'this connection fell behind' }
+    socket.fire('slow_consumer', cut)
+    socket.drop('transport close')
+    expect(herald.connectionNotice.value).toEqual(cut)
+    socket.open()
+    expect(payloads(socket).at(-1)).toEqual([
+      'subscribe',
+      { topics: ['orders'], positions: { orders: { '0': '2' } } },
+    ])
+    expect(herald.connectionNotice.value).toEqual(cut)
+    socket.acceptLast({ orders: { '0': '4' } }, { orders: { status: 'recovered', replayed: 2 } })
+    expect(herald.connectionNotice.value).toBeUndefined()
+  })
+
   it('shows each record once when the replay repeats what came before the drop', () => {
     const { socket, frames, herald } = setup({ initialTopics: ['orders'] })
     socket.open()
