@@ -1,5 +1,6 @@
 // The page's recovery in real Chromium: every consumer killed mid-stream leaves no hole and no
-// double; a gap Kafka can no longer fill is said on the page.
+// double; a notification lost on the wire is noticed and fetched again; a gap Kafka can no
+// longer fill is said on the page.
 
 import type { PublishReceipt } from '@herald/shared'
 import { deleteRecordsWithKafkaTools } from '@herald/stack'
@@ -73,6 +74,53 @@ describe('recovery in the page', () => {
     expect(shown).toEqual([...expected].reverse())
     expect(await page.getByTestId('recovery-gap').count()).toBe(0)
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'after-consumer-crash.png') })
+  })
+
+  it('notices an offset skipped on the wire, fetches it again and shows each record once', async () => {
+    const topic = uniqueTopic('page-hole')
+    const opened = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    page = opened
+    // Between the page and the server: after the upgrade to WebSocket, the first live
+    // "drop-me" notification is dropped, as a faulty server or proxy would; replays pass.
+    let upgraded = false
+    let dropped = 0
+    await opened.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer()
+      ws.onMessage((frame) => {
+        if (frame === '5') upgraded = true
+        server.send(frame)
+      })
+      server.onMessage((frame) => {
+        const isVictim =
+          typeof frame === 'string' &&
+          frame.startsWith('42["notification"') &&
+          frame.includes('"drop-me"')
+        if (isVictim && dropped++ === 0) return
+        ws.send(frame)
+      })
+    })
+    await opened.goto(`${stack().url}/?topics=${topic}`)
+    await opened
+      .locator('[data-testid="connection-state"][data-state="live"]')
+      .waitFor({ timeout: 15_000 })
+    await waitUntil(() => upgraded, { timeoutMs: 10_000, what: 'the upgrade to WebSocket' })
+
+    const receipts = [await post(topic, 'before')]
+    await opened
+      .locator(`[data-testid="notification"][data-offset="${receipts[0]?.offset}"]`)
+      .waitFor({ timeout: 20_000 })
+    receipts.push(await post(topic, 'drop-me'), await post(topic, 'after'))
+
+    const note = opened.locator(`[data-testid="recovery-note"][data-topic="${topic}"]`)
+    await note.waitFor({ timeout: 20_000 })
+    expect(dropped).toBe(2)
+    const expected = receipts.map((r) => r.offset)
+    await waitUntil(async () => (await shownOffsets(opened, topic)).length >= expected.length, {
+      timeoutMs: 10_000,
+      what: `${expected.length} notifications on the page`,
+    })
+    expect(await shownOffsets(opened, topic)).toEqual([...expected].reverse())
+    expect(await note.textContent()).toMatch(/recovered/)
   })
 
   it('says so when records it missed are older than the retention', async () => {

@@ -258,9 +258,14 @@ export function useHerald({
     })
   }
   socket.on('notification', (notification) => {
-    if (wanted(notification) && tracker.arrive(notification)) {
-      batcher.push(notification)
+    if (!wanted(notification)) return
+    // A hole in a topic read whole: ask again from the position reached, so the server replays
+    // what is missing before its ack (its verdict shows among the recovery notices); this
+    // notification is shown now, and once.
+    if (topics.value.includes(notification.topic) && tracker.gapAt(notification)) {
+      subscribe([notification.topic], true)
     }
+    if (tracker.arrive(notification)) batcher.push(notification)
   })
 
   const onOnline = (): void => {

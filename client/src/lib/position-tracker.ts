@@ -47,6 +47,14 @@ export interface PositionTracker {
    * holds in the feed.
    */
   arrive(notification: Notification): boolean
+  /**
+   * Whether `notification` skips offsets: no subscription of its topic is unanswered and its
+   * partition's position is below it. Within a partition, herald's own records have consecutive
+   * offsets, so a page reading the whole topic has missed the records in between. (A keyed
+   * stream's records are not consecutive, and a compacted topic or a dead-lettered record leaves
+   * holes that are no loss: asking again then replays nothing new.)
+   */
+  gapAt(notification: Notification): boolean
   /** The subscription's ack: the positions it gave, advanced past what arrived meanwhile. */
   settle(
     subscription: PendingSubscription,
@@ -138,6 +146,12 @@ export function createPositionTracker(): PositionTracker {
       return request
     },
     isPending: (subscription) => pending.has(subscription as Pending),
+    gapAt({ topic, partition, offset }) {
+      if ([...pending].some((request) => request.entries.some((entry) => covers(entry, topic))))
+        return false
+      const next = established.get(topic)?.[String(partition)]
+      return next !== undefined && BigInt(offset) > BigInt(next)
+    },
     arrive(notification) {
       const requests = [...pending].filter((request) =>
         request.entries.some((entry) => covers(entry, notification.topic)),

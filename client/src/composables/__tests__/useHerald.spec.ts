@@ -448,6 +448,46 @@ describe('useHerald after a reconnect', () => {
     expect(herald.recoveryNotices.value).toEqual([])
   })
 
+  it('asks again from its position when an offset skips, shows the replay once and says so', () => {
+    const { socket, frames, herald } = setup({ initialTopics: ['orders'] })
+    socket.open()
+    socket.acceptLast({ orders: { '0': '5' } })
+    socket.deliver(notification({ timestamp: 5 }))
+    expect(socket.emitted).toHaveLength(1)
+
+    // Offsets 6 and 7 never came: one subscribe asks for them, however many arrive meanwhile.
+    socket.deliver(notification({ timestamp: 8 }), notification({ timestamp: 9 }))
+    expect(payloads(socket).slice(1)).toEqual([
+      ['subscribe', { topics: ['orders'], positions: { orders: { '0': '6' } } }],
+    ])
+    socket.deliver(...[6, 7, 8, 9].map((timestamp) => notification({ timestamp })))
+    socket.acceptLast({ orders: { '0': '10' } }, { orders: { status: 'recovered', replayed: 4 } })
+    frames.runFrame()
+
+    expect(shownIds(herald)).toEqual([
+      'orders:0:9',
+      'orders:0:8',
+      'orders:0:7',
+      'orders:0:6',
+      'orders:0:5',
+    ])
+    expect(herald.recoveryNotices.value).toEqual([
+      { kind: 'recovered', topic: 'orders', replayed: 4 },
+    ])
+    socket.deliver(notification({ timestamp: 10 }))
+    expect(socket.emitted).toHaveLength(2)
+  })
+
+  it('leaves offset jumps alone in keyed streams and patterns, whose offsets are not consecutive', () => {
+    const { socket } = setup({ initialTopics: ['orders#u1', 'audit.*'] })
+    socket.open()
+    socket.acceptLast({ orders: { '0': '5' }, 'audit.eu': { '0': '1' } })
+    socket.deliver(notification({ timestamp: 9, key: 'u1' }))
+    socket.deliver(notification({ timestamp: 4, topic: 'audit.eu' }))
+
+    expect(socket.emitted).toHaveLength(1)
+  })
+
   it('shows what a server-side resync recovered, and its replayed notifications once', () => {
     const { socket, frames, herald } = setup({ initialTopics: ['orders'] })
     socket.open()

@@ -178,6 +178,32 @@ describe('position tracker', () => {
     expect(tracker.positionsFor(['orders'])).toEqual({ orders: { '0': '4' } })
   })
 
+  it("finds a gap where an offset skips past its partition's position", () => {
+    const tracker = acked({ orders: { '0': '5', '1': '2' } })
+
+    expect(tracker.gapAt(on(0, '5'))).toBe(false)
+    expect(tracker.gapAt(on(0, '7'))).toBe(true)
+    expect(tracker.gapAt(on(0, '4'))).toBe(false)
+    expect(tracker.gapAt(on(1, '3'))).toBe(true)
+  })
+
+  it('finds no gap in a partition or topic it has no position for yet', () => {
+    const tracker = acked({ orders: {} })
+
+    expect(tracker.gapAt(on(3, '40'))).toBe(false)
+    expect(tracker.gapAt(on(0, '40', 'alerts'))).toBe(false)
+  })
+
+  it('finds no gap while a subscription of the topic awaits its ack, which positions it', () => {
+    const tracker = acked({ orders: { '0': '5' } })
+    const again = tracker.begin(['orders'], tracker.positionsFor(['orders']))
+    expect(tracker.gapAt(on(0, '9'))).toBe(false)
+
+    tracker.settle(again, { orders: { '0': '9' } }, watchAll)
+    expect(tracker.gapAt(on(0, '9'))).toBe(false)
+    expect(tracker.gapAt(on(0, '10'))).toBe(true)
+  })
+
   it('keeps no position for a topic no longer watched', () => {
     const tracker = acked({ orders: { '0': '4' }, alerts: { '0': '1' } })
     tracker.forget('orders')
