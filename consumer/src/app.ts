@@ -21,6 +21,7 @@ import { Server, type DefaultEventsMap, type ServerOptions } from 'socket.io'
 import type { CatchUpDeps } from './catch-up.js'
 import type { ConsumerConfig } from './config.js'
 import { poisonReason, type DeadLetters } from './dead-letters.js'
+import { DeliveryPressure } from './delivery-pressure.js'
 import { Holds } from './holding-adapter.js'
 import {
   closeSlowConnection,
@@ -28,11 +29,16 @@ import {
   roomOnConnection,
   slowConsumerNotice,
   watchOutbound,
+  type OutboundQueue,
   type QueuedOutbound,
 } from './outbound-limit.js'
 import { AFFINITY_HEADER, sessionIdFromAffinity } from './session-id.js'
 import { admitSockets, type SocketAccess } from './socket-access.js'
-import { registerSubscriptionHandlers, type SubscriptionSession } from './socket-handlers.js'
+import {
+  registerSubscriptionHandlers,
+  type HeraldSocket,
+  type SubscriptionSession,
+} from './socket-handlers.js'
 import { createWorkLimit } from './work-limit.js'
 
 export type HeraldServer = Server<
@@ -61,6 +67,8 @@ export interface ConsumerAppDeps {
     | 'subscribesPerSocketLimit'
     | 'subscribesWindowMs'
     | 'outbound'
+    | 'pressure'
+    | 'behindLagRecords'
   >
   /** Verifies the handshake's token; absent in open mode. */
   verifier: TokenVerifier | undefined
@@ -70,6 +78,10 @@ export interface ConsumerAppDeps {
   readiness: () => Record<string, boolean>
   /** How many topics this instance consumes, for /healthz. */
   consumedTopics: () => number
+  /** Records left to read in the partitions this instance holds. */
+  lag: () => number
+  /** Redis commands of the adapter sent and not yet answered. */
+  redisPending: () => number
   /** Reads the log for the catch-up of a (re)subscribing socket. */
   catchUp: Omit<CatchUpDeps, 'deliverable'>
   deadLetters: DeadLetters
@@ -93,6 +105,8 @@ export interface ConsumerApp {
   interruptBroadcasts: () => void
   /** The broadcast path works again: every socket here is brought back from Kafka, then resumed. */
   resumeBroadcasts: () => void
+  /** Shutting down: `deliver` no longer waits for sockets that do not read. */
+  stopWaiting: () => void
 }
 
 export function createConsumerApp({
@@ -101,6 +115,8 @@ export function createConsumerApp({
   slots,
   readiness,
   consumedTopics,
+  lag,
+  redisPending,
   catchUp,
   deadLetters,
   adapter,
@@ -133,18 +149,54 @@ export function createConsumerApp({
     poisonReason(record, config.maxRecordBytes) === undefined
   const subscribers = new Map<string, SubscriptionSession>()
   const resyncLimit = createWorkLimit(RESYNC_CONCURRENCY)
-  const outboundQueues = new Map<string, Readonly<QueuedOutbound>>()
+  const outboundQueues = new Map<string, Readonly<OutboundQueue>>()
+  const instanceQueued: QueuedOutbound = { bytes: 0, packets: 0 }
   let slowConsumersCut = 0
+  const cut = (socket: HeraldSocket, atLimit: QueuedOutbound, why: string): void => {
+    slowConsumersCut += 1
+    logger.warn({ socket: socket.id, subject: socket.data.grant?.subject, ...atLimit }, why)
+    socket.emit('slow_consumer', slowConsumerNotice(atLimit, config.outbound))
+    closeSlowConnection(socket.conn, config.outbound.closeGraceMs)
+  }
+
+  const pressure = new DeliveryPressure(
+    { queuedBytes: () => instanceQueued.bytes, redisPending },
+    config.pressure,
+    {
+      onPause: (cause) => {
+        logger.warn(
+          { cause, queuedBytes: instanceQueued.bytes, redisPending: redisPending(), lag: lag() },
+          'behind: sockets or Redis cannot keep up; fetching from Kafka waits',
+        )
+        if (cause === 'outbound') cutWhoHoldsThePause(pressure.totals.pauses)
+      },
+      onResume: (pausedMs) =>
+        logger.info({ pausedMs, lag: lag() }, 'delivering again; catching up from Kafka'),
+    },
+  )
+  // Sockets that read nothing for a whole grace while the instance waits for them hold back every
+  // other socket: they are cut (and dropped, their queue with them) so that the rest goes on.
+  const cutWhoHoldsThePause = (pause: number): void => {
+    const since = Date.now()
+    setTimeout(() => {
+      if (pressure.cause !== 'outbound' || pressure.totals.pauses !== pause) return
+      for (const [id, queued] of outboundQueues) {
+        const socket = io.sockets.sockets.get(id)
+        if (socket === undefined || queued.bytes === 0 || queued.flushedAt >= since) continue
+        cut(
+          socket,
+          { bytes: queued.bytes, packets: queued.packets },
+          'stalled socket holds the instance back: closing its connection',
+        )
+        socket.conn.close(true)
+      }
+    }, config.outbound.closeGraceMs).unref()
+  }
+
   io.on('connection', (socket) => {
-    const queued = watchOutbound(socket.conn, config.outbound, (atLimit) => {
-      slowConsumersCut += 1
-      logger.warn(
-        { socket: socket.id, subject: socket.data.grant?.subject, ...atLimit },
-        'slow consumer: closing its connection',
-      )
-      socket.emit('slow_consumer', slowConsumerNotice(atLimit, config.outbound))
-      closeSlowConnection(socket.conn, config.outbound.closeGraceMs)
-    })
+    const queued = watchOutbound(socket.conn, config.outbound, instanceQueued, (atLimit) =>
+      cut(socket, atLimit, 'slow consumer: closing its connection'),
+    )
     const session = registerSubscriptionHandlers(socket, {
       ...catchUp,
       deliverable,
@@ -181,24 +233,44 @@ export function createConsumerApp({
         topics: consumedTopics(),
         deadLetters: deadLetters.counts,
         outbound: { ...outboundTotals(outboundQueues.values()), slowConsumersCut },
+        delivery: deliveryState(),
       })
     }
     if (path === '/readyz') {
       const checks = readiness()
       const ready = Object.values(checks).every(Boolean)
+      // Behind is no reason to take the instance out: its sockets are served, late, and no other
+      // instance may read its partitions meanwhile.
       return json(res, ready ? 200 : 503, {
         status: ready ? 'ready' : 'not_ready',
         instance: config.instance,
         ...checks,
+        delivery: deliveryState(),
       })
     }
     json(res, 404, { error: { code: 'not_found', message: `no route for ${req.method} ${path}` } })
   })
 
-  const deliver = (record: ConsumedRecord): void | Promise<void> => {
+  const deliveryState = () => {
+    const lagRecords = lag()
+    const paused = pressure.cause
+    return {
+      behind: paused !== undefined || lagRecords >= config.behindLagRecords,
+      lagRecords,
+      paused: paused ?? null,
+      ...pressure.totals,
+    }
+  }
+
+  const deliverNow = (record: ConsumedRecord): void | Promise<void> => {
     const reason = poisonReason(record, config.maxRecordBytes)
     if (reason !== undefined) return deadLetters.send(record, reason)
     io.to(roomsForRecord(record.topic, record.key)).emit('notification', toNotification(record))
+  }
+  // The subscriber fetches no more while a delivery waits: the backlog stays in Kafka.
+  const deliver = (record: ConsumedRecord): void | Promise<void> => {
+    const room = pressure.wait()
+    return room === undefined ? deliverNow(record) : room.then(() => deliverNow(record))
   }
   const interruptBroadcasts = (): void => {
     if (holds.interrupted) return
@@ -219,7 +291,8 @@ export function createConsumerApp({
     )
     for (const session of subscribers.values()) session.resync(reached)
   }
-  return { httpServer, io, deliver, interruptBroadcasts, resumeBroadcasts }
+  const stopWaiting = (): void => pressure.release()
+  return { httpServer, io, deliver, interruptBroadcasts, resumeBroadcasts, stopWaiting }
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

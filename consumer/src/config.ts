@@ -6,6 +6,7 @@ import { envReader, type Env } from '@herald/shared/env'
 import { readKafkaEnv } from '@herald/shared/kafka'
 import { hostname } from 'node:os'
 
+import type { PressureLimits } from './delivery-pressure.js'
 import type { OutboundLimit } from './outbound-limit.js'
 
 export interface ConsumerConfig {
@@ -43,6 +44,10 @@ export interface ConsumerConfig {
   subscribesWindowMs: number
   /** What one socket may have queued before it is cut with `slow_consumer`. */
   outbound: OutboundLimit
+  /** What this instance may have queued in all before it stops fetching from Kafka. */
+  pressure: PressureLimits
+  /** Records left to read in its partitions past which the instance says it is behind. */
+  behindLagRecords: number
 }
 
 export function readConsumerConfig(env: Env): Readonly<ConsumerConfig> {
@@ -86,10 +91,22 @@ export function readConsumerConfig(env: Env): Readonly<ConsumerConfig> {
       }),
       closeGraceMs: read.int('HERALD_SLOW_CONSUMER_GRACE_MS', 5000, { min: 0, max: 600_000 }),
     },
+    pressure: {
+      maxQueuedBytes: read.int('HERALD_CONSUMER_MAX_QUEUED_BYTES', 64 * 1024 * 1024, {
+        min: 1024,
+        max: 16 * 1024 * 1024 * 1024,
+      }),
+      maxRedisPending: read.int('HERALD_REDIS_MAX_PENDING', 10_000, { min: 1, max: 10_000_000 }),
+    },
+    behindLagRecords: read.int('HERALD_BEHIND_LAG_RECORDS', 1000, { min: 1, max: 1_000_000_000 }),
   }
   if (config.outbound.maxQueuedBytes < config.maxRecordBytes)
     read.problem(
       'HERALD_SOCKET_MAX_QUEUED_BYTES: must be at least HERALD_MAX_RECORD_BYTES, or one record cuts every socket',
+    )
+  if (config.pressure.maxQueuedBytes < 2 * config.outbound.maxQueuedBytes)
+    read.problem(
+      'HERALD_CONSUMER_MAX_QUEUED_BYTES: must be at least twice HERALD_SOCKET_MAX_QUEUED_BYTES, or one socket that stops reading holds back every other',
     )
   const problem = topicProblem(config.deadLetterTopic)
   if (problem !== undefined) read.problem(`HERALD_DEAD_LETTER_TOPIC: ${problem}`)

@@ -76,26 +76,29 @@ const deadLetterPublisher = new KafkaPublisher(
 )
 
 let draining = false
-const { httpServer, io, deliver, interruptBroadcasts, resumeBroadcasts } = createConsumerApp({
-  config,
-  verifier: config.access.open ? undefined : new TokenVerifier(config.access.tokens),
-  slots,
-  readiness: () => ({
-    kafka: subscriber.ready,
-    redis: redisPub.status === 'ready' && redisSub.status === 'ready',
-    accepting: !draining,
-  }),
-  consumedTopics: () => subscriber.topicCount,
-  catchUp: {
-    reader,
-    admin,
-    ignoredTopics: [config.deadLetterTopic],
-    keyScanLimit: config.keyScanLimit,
-  },
-  deadLetters: new DeadLetters(deadLetterPublisher, config.deadLetterTopic, logger),
-  adapter: createAdapter(redisPub, redisSub),
-  logger,
-})
+const { httpServer, io, deliver, interruptBroadcasts, resumeBroadcasts, stopWaiting } =
+  createConsumerApp({
+    config,
+    verifier: config.access.open ? undefined : new TokenVerifier(config.access.tokens),
+    slots,
+    readiness: () => ({
+      kafka: subscriber.ready,
+      redis: redisPub.status === 'ready' && redisSub.status === 'ready',
+      accepting: !draining,
+    }),
+    consumedTopics: () => subscriber.topicCount,
+    lag: () => subscriber.lag,
+    redisPending: () => redisPub.commandQueue.length,
+    catchUp: {
+      reader,
+      admin,
+      ignoredTopics: [config.deadLetterTopic],
+      keyScanLimit: config.keyScanLimit,
+    },
+    deadLetters: new DeadLetters(deadLetterPublisher, config.deadLetterTopic, logger),
+    adapter: createAdapter(redisPub, redisSub),
+    logger,
+  })
 
 const subscriber = new KafkaSubscriber(
   kafka,
@@ -148,6 +151,7 @@ void redisAnnouncements.subscribe(announcementChannel).catch((error: unknown) =>
 onShutdownSignal(
   async () => {
     draining = true
+    stopWaiting()
     // Hand partitions to the other instances first; they keep broadcasting through Redis.
     await subscriber.stop()
     await reader.stop()

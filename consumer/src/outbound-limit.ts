@@ -27,26 +27,41 @@ export interface QueuedOutbound {
   packets: number
 }
 
+export interface OutboundQueue extends QueuedOutbound {
+  /** When the transport last took the queue (or the watch began), in ms since the epoch. */
+  flushedAt: number
+}
+
 /**
  * Counts what is queued on `connection` as packets are created, and resets at each flush (the
- * transport took them). Past the limit, the verdict waits for the end of the event-loop turn: a
- * burst queued in one turn (a fetch of many records, a release after a replay) goes out at its
- * end to a client that reads, and only a queue the transport still could not take is reported.
- * The transport holds at most one flushed batch, so a socket costs about twice the limit at most.
- * Returns the live count.
+ * transport took them); `instance` sums it with every other socket's. Past the limit, the verdict
+ * waits for the end of the event-loop turn: a burst queued in one turn (a fetch of many records,
+ * a release after a replay) goes out at its end to a client that reads, and only a queue the
+ * transport still could not take is reported. The transport holds at most one flushed batch, so
+ * a socket costs about twice the limit at most. Returns the live count.
  */
 export function watchOutbound(
   connection: EngineConnection,
   limit: OutboundLimit,
+  instance: QueuedOutbound,
   onExceeded: (queued: QueuedOutbound) => void,
-): Readonly<QueuedOutbound> {
-  const queued: QueuedOutbound = { bytes: 0, packets: 0 }
+): Readonly<OutboundQueue> {
+  const queued: OutboundQueue = { bytes: 0, packets: 0, flushedAt: Date.now() }
+  const drop = (): void => {
+    instance.bytes -= queued.bytes
+    instance.packets -= queued.packets
+    queued.bytes = 0
+    queued.packets = 0
+  }
   const over = (): boolean =>
     queued.bytes > limit.maxQueuedBytes || queued.packets > limit.maxQueuedPackets
   let verdict: 'none' | 'pending' | 'exceeded' = 'none'
   connection.on('packetCreate', (packet) => {
+    const bytes = sizeOf(packet.data)
     queued.packets += 1
-    queued.bytes += sizeOf(packet.data)
+    queued.bytes += bytes
+    instance.packets += 1
+    instance.bytes += bytes
     if (verdict !== 'none' || !over()) return
     verdict = 'pending'
     setImmediate(() => {
@@ -55,13 +70,15 @@ export function watchOutbound(
         return
       }
       verdict = 'exceeded'
-      onExceeded({ ...queued })
+      onExceeded({ bytes: queued.bytes, packets: queued.packets })
     })
   })
   connection.on('flush', () => {
-    queued.bytes = 0
-    queued.packets = 0
+    drop()
+    queued.flushedAt = Date.now()
   })
+  // A closed connection's queue is discarded with it.
+  connection.on('close', drop)
   return queued
 }
 

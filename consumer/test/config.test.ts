@@ -53,4 +53,17 @@ describe('readConsumerConfig', () => {
       }),
     ).toThrow(/at least HERALD_MAX_RECORD_BYTES/)
   })
+
+  it("stops fetching past the instance's queue limit, never within one socket's reach", () => {
+    const config = readConsumerConfig(OPEN)
+    expect(config.pressure).toEqual({ maxQueuedBytes: 64 * 1024 * 1024, maxRedisPending: 10_000 })
+    expect(config.behindLagRecords).toBe(1000)
+    expect(() =>
+      readConsumerConfig({
+        ...OPEN,
+        HERALD_SOCKET_MAX_QUEUED_BYTES: String(1024 * 1024),
+        HERALD_CONSUMER_MAX_QUEUED_BYTES: String(1024 * 1024),
+      }),
+    ).toThrow(/at least twice HERALD_SOCKET_MAX_QUEUED_BYTES/)
+  })
 })

@@ -11,6 +11,8 @@ import {
 
 const LIMIT = { maxQueuedBytes: 100, maxQueuedPackets: 3, closeGraceMs: 1000 }
 
+const noInstance = (): QueuedOutbound => ({ bytes: 0, packets: 0 })
+
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 class Connection extends EventEmitter {
@@ -27,7 +29,7 @@ describe('watchOutbound', () => {
   it('counts packets and bytes until the transport takes them', () => {
     const connection = new Connection()
     const exceeded: QueuedOutbound[] = []
-    watchOutbound(connection, LIMIT, (queued) => exceeded.push(queued))
+    watchOutbound(connection, LIMIT, noInstance(), (queued) => exceeded.push(queued))
     for (let round = 0; round < 5; round += 1) {
       connection.queue('x'.repeat(30))
       connection.queue(Buffer.alloc(30))
@@ -40,7 +42,7 @@ describe('watchOutbound', () => {
   it('reports once, at the end of the turn, a queue over its packet limit', async () => {
     const connection = new Connection()
     const exceeded: QueuedOutbound[] = []
-    watchOutbound(connection, LIMIT, (queued) => exceeded.push(queued))
+    watchOutbound(connection, LIMIT, noInstance(), (queued) => exceeded.push(queued))
     for (let i = 0; i < 6; i += 1) connection.queue('a')
     expect(exceeded).toEqual([])
     await nextTurn()
@@ -52,7 +54,7 @@ describe('watchOutbound', () => {
   it('reports a queue over its byte limit', async () => {
     const connection = new Connection()
     const exceeded: QueuedOutbound[] = []
-    watchOutbound(connection, LIMIT, (queued) => exceeded.push(queued))
+    watchOutbound(connection, LIMIT, noInstance(), (queued) => exceeded.push(queued))
     connection.queue('x'.repeat(60))
     connection.queue(new Uint8Array(41))
     await nextTurn()
@@ -62,22 +64,37 @@ describe('watchOutbound', () => {
   it('lets through a burst the transport takes within its turn, and watches on', async () => {
     const connection = new Connection()
     const exceeded: QueuedOutbound[] = []
-    const queued = watchOutbound(connection, LIMIT, (q) => exceeded.push(q))
+    const queued = watchOutbound(connection, LIMIT, noInstance(), (q) => exceeded.push(q))
     for (let i = 0; i < 10; i += 1) connection.queue('a')
     process.nextTick(() => connection.emit('flush'))
     await nextTurn()
     expect(exceeded).toEqual([])
-    expect(queued).toEqual({ packets: 0, bytes: 0 })
+    expect(queued).toMatchObject({ packets: 0, bytes: 0 })
     for (let i = 0; i < 5; i += 1) connection.queue('a')
     await nextTurn()
     expect(exceeded).toEqual([{ packets: 5, bytes: 5 }])
+  })
+  it("sums every connection's queue for the instance, less what was flushed or closed", () => {
+    const instance = noInstance()
+    const [first, second] = [new Connection(), new Connection()]
+    watchOutbound(first, LIMIT, instance, () => undefined)
+    watchOutbound(second, LIMIT, instance, () => undefined)
+    first.queue('x'.repeat(10))
+    second.queue('y'.repeat(20))
+    second.queue('z')
+    expect(instance).toEqual({ packets: 3, bytes: 31 })
+
+    first.emit('flush')
+    expect(instance).toEqual({ packets: 2, bytes: 21 })
+    second.emit('close')
+    expect(instance).toEqual({ packets: 0, bytes: 0 })
   })
 })
 
 describe('roomOnConnection', () => {
   it('has room under half the limit, and otherwise waits for the next flush or the close', async () => {
     const connection = new Connection()
-    const queued = watchOutbound(connection, LIMIT, () => undefined)
+    const queued = watchOutbound(connection, LIMIT, noInstance(), () => undefined)
     const room = roomOnConnection(connection, queued, LIMIT)
     connection.queue('a')
     expect(room()).toBeUndefined()
@@ -95,8 +112,9 @@ describe('roomOnConnection', () => {
     const closing = room()
     connection.emit('close')
     await closing
+    // Only the watcher's own listeners remain.
     expect(connection.listenerCount('flush')).toBe(1)
-    expect(connection.listenerCount('close')).toBe(0)
+    expect(connection.listenerCount('close')).toBe(1)
   })
 })
 

@@ -87,6 +87,8 @@ export class KafkaSubscriber {
   readonly #held = new Map<string, HeldPartition>()
   /** Next offset to deliver, per held partition whose start is known. */
   readonly #positions = new Map<string, bigint>()
+  /** Each held partition's end (high watermark) as the last fetch from it said. */
+  readonly #ends = new Map<string, bigint>()
   /** Delivered offsets not yet committed, per partition. */
   readonly #toCommit = new Map<string, bigint>()
   #committing: Promise<void> | undefined
@@ -114,6 +116,17 @@ export class KafkaSubscriber {
   /** How many topics this process consumes now. */
   get topicCount(): number {
     return this.#topics.size
+  }
+
+  /** Records in the partitions held now that are not delivered yet, as the last fetches saw them. */
+  get lag(): number {
+    let lag = 0n
+    for (const key of this.#held.keys()) {
+      const end = this.#ends.get(key)
+      const next = this.#positions.get(key)
+      if (end !== undefined && next !== undefined && end > next) lag += end - next
+    }
+    return Number(lag)
   }
 
   /** Subscribes to the topics that exist now and starts watching for new ones. */
@@ -376,6 +389,7 @@ export class KafkaSubscriber {
     for (const key of revoked) {
       this.#held.delete(key)
       this.#positions.delete(key)
+      this.#ends.delete(key)
       this.#toCommit.delete(key)
     }
     for (const key of assigned) this.#held.set(key, now.get(key) as HeldPartition)
@@ -538,13 +552,14 @@ export class KafkaSubscriber {
     for (const { topicId, partitions } of response.responses) {
       const kafkaTopic = names.get(topicId)
       if (kafkaTopic === undefined) continue
-      for (const { partitionIndex, errorCode, records } of partitions) {
+      for (const { partitionIndex, errorCode, highWatermark, records } of partitions) {
         const key = partitionKey(kafkaTopic, partitionIndex)
         const held = this.#held.get(key)
         const from = this.#positions.get(key)
         // Revoked, or moved elsewhere, while the fetch was out: not ours to deliver.
         if (errorCode !== 0 || held === undefined || from === undefined) continue
         if (from !== asked.get(key)) continue
+        this.#ends.set(key, highWatermark)
         const fetched = recordsFromBatches(held.topic, partitionIndex, records, from)
         for (const record of fetched.records) {
           const pending = this.#options.onRecord(record)
