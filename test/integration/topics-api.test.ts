@@ -10,7 +10,8 @@ import type {
 } from '@herald/shared'
 import { describe, expect, it } from 'vitest'
 
-import { getJson, postAccepted } from '../support/http.js'
+import { createTopic, getJson, postAccepted } from '../support/http.js'
+import { writeTimedRecords } from '../support/kafka-writer.js'
 import { useTestStack } from '../support/stack.js'
 import { uniqueTopic } from '../support/topics.js'
 
@@ -164,6 +165,42 @@ describe('history and position', () => {
       `${stack().url}/topics/${topic}/messages?since=${position.body.since}`,
     )
     expect(tail.body.messages.map((m) => m.message)).toEqual(['after the position'])
+  })
+
+  it('pages to the end with every offset once when record times go backwards in a partition', async () => {
+    const topic = uniqueTopic('history-skew')
+    await createTopic(stack().url, topic, 3)
+    // What concurrent producers with clocks apart write: within a partition, a later offset can
+    // carry an earlier time.
+    const base = Date.now()
+    const written = Array.from({ length: 30 }, (_, i) => ({
+      partition: i % 3,
+      timestamp: base + (i % 4 === 1 ? -1000 * i : 100 * i),
+      value: { i },
+    }))
+    await writeTimedRecords(stack().kafkaBrokers, topic, written)
+
+    const seen: string[] = []
+    let since = '0:0,1:0,2:0'
+    for (let page = 0; page < 30; page += 1) {
+      const answer = await getJson<Messages>(
+        `${stack().url}/topics/${topic}/messages?since=${encodeURIComponent(since)}&limit=4`,
+      )
+      expect(answer.status).toBe(200)
+      if (answer.body.messages.length === 0) break
+      seen.push(...answer.body.messages.map((m) => `${m.partition}:${m.offset}`))
+      since = Object.entries(answer.body.next)
+        .map(([p, o]) => `${p}:${o}`)
+        .join(',')
+    }
+    const expected = [0, 1, 2].flatMap((partition) =>
+      Array.from({ length: 10 }, (_, offset) => `${partition}:${offset}`),
+    )
+    expect([...seen].sort()).toEqual([...expected].sort())
+    for (const partition of [0, 1, 2]) {
+      const offsets = seen.filter((id) => id.startsWith(`${partition}:`)).map((id) => id.slice(2))
+      expect(offsets).toEqual(Array.from({ length: 10 }, (_, offset) => String(offset)))
+    }
   })
 
   it('defaults to 50 messages', async () => {

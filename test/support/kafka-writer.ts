@@ -27,6 +27,28 @@ export async function writeRawRecords(
   }
 }
 
+/** Writes JSON values to chosen partitions with chosen record times, as producers whose clocks differ do. */
+export async function writeTimedRecords(
+  brokers: readonly string[],
+  topic: string,
+  records: readonly { partition: number; timestamp: number; value: unknown }[],
+): Promise<void> {
+  const producer = otherSystem(brokers, 'test-timed-writer').producer()
+  await producer.connect()
+  try {
+    // One record per request, so each partition's offsets follow the list's order.
+    for (const { partition, timestamp, value } of records) {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: [{ partition, timestamp: String(timestamp), value: JSON.stringify(value) }],
+      })
+    }
+  } finally {
+    await producer.disconnect()
+  }
+}
+
 /** Creates one-partition topics in one request with kafkajs's admin, as another system would. */
 export async function createTopicsRaw(
   brokers: readonly string[],

@@ -18,7 +18,10 @@ export interface HistoryQuery {
 }
 
 export interface HistoryPage {
-  /** Oldest first: by timestamp, then partition, then offset. */
+  /**
+   * Oldest first: the partitions merged by record time, each partition in offset order (record
+   * times come from the producers' clocks and can go backwards within a partition).
+   */
   records: ConsumedRecord[]
   /** Where the next page starts (`since` of the next request). */
   next: Position
@@ -108,7 +111,7 @@ export function pageOfHistory(
   records: readonly ConsumedRecord[],
   query: HistoryQuery,
 ): HistoryPage {
-  const merged = [...records].sort(oldestFirst)
+  const merged = mergeByTime(records)
   const page = query.since === undefined ? merged.slice(-query.limit) : merged.slice(0, query.limit)
   const next: Position = {}
   for (const { partition, from, to } of ranges) {
@@ -122,13 +125,39 @@ export function pageOfHistory(
   return { records: page, next }
 }
 
-function oldestFirst(a: ConsumedRecord, b: ConsumedRecord): number {
-  return (
-    a.timestamp - b.timestamp ||
-    a.partition - b.partition ||
-    Number(BigInt(a.offset) - BigInt(b.offset))
+/**
+ * Each partition's records in offset order, merged by always taking the partition whose next
+ * record is the oldest. Never a record ahead of a lower offset of its partition: a page is then a
+ * prefix of each partition's range, so the next page starts right after it and skips nothing.
+ */
+function mergeByTime(records: readonly ConsumedRecord[]): ConsumedRecord[] {
+  const byPartition = new Map<number, ConsumedRecord[]>()
+  for (const record of records) {
+    const list = byPartition.get(record.partition) ?? []
+    byPartition.set(record.partition, list)
+    list.push(record)
+  }
+  const queues = [...byPartition.values()].map((list) =>
+    list.sort((a, b) => Number(BigInt(a.offset) - BigInt(b.offset))),
   )
+  const heads = queues.map(() => 0)
+  const merged: ConsumedRecord[] = []
+  for (let left = records.length; left > 0; left -= 1) {
+    let pick = -1
+    for (let i = 0; i < queues.length; i += 1) {
+      const head = queues[i]?.[heads[i] ?? 0]
+      if (head === undefined) continue
+      const best = pick < 0 ? undefined : queues[pick]?.[heads[pick] ?? 0]
+      if (best === undefined || olderThan(head, best)) pick = i
+    }
+    merged.push(queues[pick]?.[heads[pick] ?? 0] as ConsumedRecord)
+    heads[pick] = (heads[pick] ?? 0) + 1
+  }
+  return merged
 }
+
+const olderThan = (a: ConsumedRecord, b: ConsumedRecord): boolean =>
+  a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.partition < b.partition)
 
 const max = (a: bigint, b: bigint): bigint => (a > b ? a : b)
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b)

@@ -57,4 +57,15 @@ describe('pageOfHistory', () => {
     expect(page.records.map((r) => `${r.partition}:${r.offset}`)).toEqual(['0:2', '1:4', '0:3'])
     expect(page.next).toEqual({ '0': '4', '1': '5' })
   })
+
+  it("keeps each partition in offset order when its records' times go backwards", () => {
+    // Two producers with clocks apart wrote partition 0: offset 3 is stamped before offset 2.
+    const skewed = [record(0, 2, 300), record(0, 3, 100), record(0, 4, 500), record(1, 4, 200)]
+    const page = pageOfHistory(ranges, skewed, { limit: 2, since: { '0': '2', '1': '4' } })
+
+    expect(page.records.map((r) => `${r.partition}:${r.offset}`)).toEqual(['1:4', '0:2'])
+    expect(page.next).toEqual({ '0': '3', '1': '5' })
+    const latest = pageOfHistory(ranges, skewed, { limit: 3 })
+    expect(latest.records.map((r) => `${r.partition}:${r.offset}`)).toEqual(['0:2', '0:3', '0:4'])
+  })
 })
