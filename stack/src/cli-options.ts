@@ -7,18 +7,21 @@ export interface StartOptions {
   consumers: number
   port: number
   kafkaPort: number
+  brokers: number
 }
 
 export class UsageError extends Error {
   override readonly name = 'UsageError'
 }
 
-export const USAGE = `usage: npm start -- [--producers N] [--consumers M] [--port P] [--kafka-port K]
+export const USAGE = `usage: npm start -- [--producers N] [--consumers M] [--brokers B] [--port P] [--kafka-port K]
 
   --producers N    producer instances (default 2)
   --consumers M    consumer instances (default 2)
+  --brokers B      Kafka brokers, 1 or 3 (default 1); 3 keep three replicas of every topic,
+                   two in sync to acknowledge a write, so one broker may die
   --port P         the entry point's port (default $HERALD_PORT or 9000)
-  --kafka-port K   Kafka's port on 127.0.0.1 (default $HERALD_KAFKA_PORT or 9092)`
+  --kafka-port K   the first Kafka broker's port on 127.0.0.1 (default $HERALD_KAFKA_PORT or 9092)`
 
 export function parseStartOptions(args: readonly string[], env: NodeJS.ProcessEnv): StartOptions {
   let values
@@ -28,6 +31,7 @@ export function parseStartOptions(args: readonly string[], env: NodeJS.ProcessEn
       options: {
         producers: { type: 'string' },
         consumers: { type: 'string' },
+        brokers: { type: 'string' },
         port: { type: 'string' },
         'kafka-port': { type: 'string' },
       },
@@ -36,6 +40,11 @@ export function parseStartOptions(args: readonly string[], env: NodeJS.ProcessEn
     }))
   } catch (error) {
     throw new UsageError((error as Error).message)
+  }
+  const brokers = values.brokers ?? '1'
+  // Two brokers are no better than one: a quorum of two controllers stops when either dies.
+  if (brokers !== '1' && brokers !== '3') {
+    throw new UsageError(`--brokers must be 1 or 3 (got ${JSON.stringify(brokers)})`)
   }
   return {
     producers: integer('--producers', values.producers ?? '2', 1, 32),
@@ -47,6 +56,7 @@ export function parseStartOptions(args: readonly string[], env: NodeJS.ProcessEn
       1,
       65535,
     ),
+    brokers: Number(brokers),
   }
 }
 

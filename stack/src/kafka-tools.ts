@@ -25,22 +25,32 @@ function java(): string {
   return path
 }
 
+/** Runs one of Kafka's tools (its main class) against the target's brokers; answers its output. */
+function runTool(
+  { distribution, brokers }: ToolTarget,
+  mainClass: string,
+  args: readonly string[],
+  options: { input?: string; timeoutMs: number },
+): Promise<string> {
+  return runCommand(
+    java(),
+    ['-cp', distribution.classpath, mainClass, '--bootstrap-server', brokers.join(','), ...args],
+    options,
+  )
+}
+
 /** Writes `key\tvalue` lines (or bare values) with kafka-console-producer, acks from all replicas. */
 export async function produceWithKafkaTools(
-  { distribution, brokers }: ToolTarget,
+  target: ToolTarget,
   topic: string,
   records: readonly { key?: string; value: string }[],
 ): Promise<void> {
   const keyed = records.every((record) => record.key !== undefined)
   const lines = records.map((record) => (keyed ? `${record.key}\t${record.value}` : record.value))
-  await runCommand(
-    java(),
+  await runTool(
+    target,
+    'org.apache.kafka.tools.ConsoleProducer',
     [
-      '-cp',
-      distribution.classpath,
-      'org.apache.kafka.tools.ConsoleProducer',
-      '--bootstrap-server',
-      brokers.join(','),
       '--topic',
       topic,
       '--producer-property',
@@ -53,19 +63,15 @@ export async function produceWithKafkaTools(
 
 /** Reads the first `count` records of `topic` with kafka-console-consumer (in no set order across partitions). */
 export async function consumeWithKafkaTools(
-  { distribution, brokers }: ToolTarget,
+  target: ToolTarget,
   topic: string,
   count: number,
   timeoutMs = 30_000,
 ): Promise<ToolRecord[]> {
-  const output = await runCommand(
-    java(),
+  const output = await runTool(
+    target,
+    'org.apache.kafka.tools.consumer.ConsoleConsumer',
     [
-      '-cp',
-      distribution.classpath,
-      'org.apache.kafka.tools.consumer.ConsoleConsumer',
-      '--bootstrap-server',
-      brokers.join(','),
       '--topic',
       topic,
       '--from-beginning',
@@ -96,46 +102,64 @@ export async function consumeWithKafkaTools(
 
 /** Creates a topic with kafka-topics, as an operator or another system would. */
 export async function createTopicWithKafkaTools(
-  { distribution, brokers }: ToolTarget,
+  target: ToolTarget,
   topic: string,
   partitions: number,
 ): Promise<void> {
-  await runCommand(
-    java(),
-    [
-      '-cp',
-      distribution.classpath,
-      'org.apache.kafka.tools.TopicCommand',
-      '--bootstrap-server',
-      brokers.join(','),
-      '--create',
-      '--topic',
-      topic,
-      '--partitions',
-      String(partitions),
-    ],
+  await runTool(
+    target,
+    'org.apache.kafka.tools.TopicCommand',
+    ['--create', '--topic', topic, '--partitions', String(partitions)],
     { timeoutMs: 60_000 },
   )
 }
 
+export interface ToolPartition {
+  partition: number
+  /** The node id of the partition's leader, -1 for none. */
+  leader: number
+  replicas: number[]
+  isr: number[]
+}
+
+/** Each partition's leader, replicas and in-sync replicas, from kafka-topics --describe. */
+export async function describeTopicWithKafkaTools(
+  target: ToolTarget,
+  topic: string,
+): Promise<ToolPartition[]> {
+  const output = await runTool(
+    target,
+    'org.apache.kafka.tools.TopicCommand',
+    ['--describe', '--topic', topic],
+    { timeoutMs: 60_000 },
+  )
+  const ids = (list: string | undefined): number[] =>
+    (list ?? '').split(',').filter(Boolean).map(Number)
+  return output
+    .split('\n')
+    .map((line) =>
+      /Partition:\s*(\d+)\s+Leader:\s*(-?\d+|none)\s+Replicas:\s*([\d,]*)\s+Isr:\s*([\d,]*)/.exec(
+        line,
+      ),
+    )
+    .filter((match) => match !== null)
+    .map(([, partition, leader, replicas, isr]) => ({
+      partition: Number(partition),
+      leader: leader === 'none' ? -1 : Number(leader),
+      replicas: ids(replicas),
+      isr: ids(isr),
+    }))
+}
+
 /** The end offset of each partition of `topic` (so the number of records it holds), from kafka-get-offsets. */
 export async function endOffsetsWithKafkaTools(
-  { distribution, brokers }: ToolTarget,
+  target: ToolTarget,
   topic: string,
 ): Promise<Map<number, number>> {
-  const output = await runCommand(
-    java(),
-    [
-      '-cp',
-      distribution.classpath,
-      'org.apache.kafka.tools.GetOffsetShell',
-      '--bootstrap-server',
-      brokers.join(','),
-      '--topic',
-      topic,
-      '--time',
-      '-1',
-    ],
+  const output = await runTool(
+    target,
+    'org.apache.kafka.tools.GetOffsetShell',
+    ['--topic', topic, '--time', '-1'],
     { timeoutMs: 60_000 },
   )
   const ends = new Map<number, number>()
@@ -148,7 +172,7 @@ export async function endOffsetsWithKafkaTools(
 
 /** Deletes a partition's records below `offset` with kafka-delete-records, as retention would. */
 export async function deleteRecordsWithKafkaTools(
-  { distribution, brokers }: ToolTarget,
+  target: ToolTarget,
   topic: string,
   partition: number,
   offset: number,
@@ -156,17 +180,10 @@ export async function deleteRecordsWithKafkaTools(
 ): Promise<void> {
   const file = join(workDir, `delete-${topic}-${partition}.json`)
   writeFileSync(file, JSON.stringify({ version: 1, partitions: [{ topic, partition, offset }] }))
-  await runCommand(
-    java(),
-    [
-      '-cp',
-      distribution.classpath,
-      'org.apache.kafka.tools.DeleteRecordsCommand',
-      '--bootstrap-server',
-      brokers.join(','),
-      '--offset-json-file',
-      file,
-    ],
+  await runTool(
+    target,
+    'org.apache.kafka.tools.DeleteRecordsCommand',
+    ['--offset-json-file', file],
     { timeoutMs: 60_000 },
   )
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 
 import { defaultAccessEnv, OPEN_STACK_NOTICE } from './access.js'
 import { ensureKafkaDistribution, type KafkaDistribution } from './kafka-distribution.js'
-import { prepareKafkaBroker } from './kafka-broker.js'
+import { prepareKafkaCluster, replicationOf } from './kafka-broker.js'
 import { nginxProcess } from './nginx.js'
 import { pidFile, reapOrphans } from './orphans.js'
 import { REPO_ROOT } from './paths.js'
@@ -22,8 +22,10 @@ export interface StackOptions {
   consumers: number
   /** The entry point's port; 0 picks a free one. */
   port: number
-  /** Kafka's client port; 0 picks a free one. */
+  /** Kafka's client port (the first broker's); 0 picks a free one. */
   kafkaPort: number
+  /** Kafka brokers in the cluster (1 unless given); 3 replicate every topic three times. */
+  brokers?: number
   /** Where Kafka's data, logs and generated configs live. */
   dataDir: string
   reporter: Reporter
@@ -90,14 +92,18 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     )
   }
   // Never hand out the ports asked for: they are free now only because nothing took them yet.
-  const ports = await distinctFreePorts(4 + options.producers + options.consumers, [
-    options.port,
-    options.kafkaPort,
-  ])
+  const brokerCount = options.brokers ?? 1
+  const ports = await distinctFreePorts(
+    2 + 2 * brokerCount + options.producers + options.consumers,
+    [options.port, options.kafkaPort],
+  )
   const take = (): number => ports.pop() as number
   const entryPort = options.port || take()
-  const kafkaPort = options.kafkaPort || take()
-  const kafkaBrokers = [`127.0.0.1:${kafkaPort}`]
+  const kafkaNodes = Array.from({ length: brokerCount }, (_, i) => ({
+    port: (i === 0 && options.kafkaPort) || take(),
+    controllerPort: take(),
+  }))
+  const kafkaBrokers = kafkaNodes.map(({ port }) => `127.0.0.1:${port}`)
   const redisPort = take()
   const redisUrl = `redis://127.0.0.1:${redisPort}`
 
@@ -108,15 +114,20 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   supervisor.on('restarted', (name, pid) => reporter.info(`${name} restarted (pid ${pid})`))
 
   try {
-    const broker = await prepareKafkaBroker({
+    // A cluster of another size keeps its data apart: its nodes were formatted for their quorum.
+    const nodes = await prepareKafkaCluster({
       distribution: kafka,
       java: tools.java,
-      dir: join(dataDir, 'kafka'),
-      port: kafkaPort,
-      controllerPort: take(),
+      dir: join(dataDir, brokerCount === 1 ? 'kafka' : `kafka-${brokerCount}-brokers`),
+      nodes: kafkaNodes,
     })
-    await reporter.step(`Starting Kafka ${kafka.version} on ${kafkaBrokers[0]}`, () =>
-      supervisor.start(broker),
+    const { factor, minInSync } = replicationOf(brokerCount)
+    const cluster =
+      brokerCount === 1
+        ? `Kafka ${kafka.version} on ${kafkaBrokers[0]}`
+        : `Kafka ${kafka.version}, ${brokerCount} brokers on ${kafkaBrokers.join(', ')} (replication ${factor}, min.insync.replicas ${minInSync})`
+    await reporter.step(`Starting ${cluster}`, () =>
+      Promise.all(nodes.map((node) => supervisor.start(node))),
     )
     await supervisor.start(redisProcess(tools.redis, join(dataDir, 'redis'), redisPort))
     reporter.info(`Redis on ${redisUrl}`)

@@ -9,6 +9,7 @@ describe('parseStartOptions', () => {
       consumers: 2,
       port: 9000,
       kafkaPort: 9092,
+      brokers: 1,
     })
   })
 
@@ -23,7 +24,12 @@ describe('parseStartOptions', () => {
       consumers: 1,
       port: 9100,
       kafkaPort: 19092,
+      brokers: 1,
     })
+  })
+
+  it('runs a cluster of three brokers when asked', () => {
+    expect(parseStartOptions(['--brokers', '3'], {}).brokers).toBe(3)
   })
 
   it('prefers a flag over the environment', () => {
@@ -35,6 +41,7 @@ describe('parseStartOptions', () => {
     [['--consumers', 'two']],
     [['--port', '70000']],
     [['--replicas', '2']],
+    [['--brokers', '2']],
     [['extra']],
   ])('refuses %j', (args) => {
     expect(() => parseStartOptions(args, {})).toThrow(UsageError)

@@ -19,6 +19,8 @@ export const TEST_DATA_ROOT = join(import.meta.dirname, '..', '..', '.herald', '
 export interface TestStackOptions {
   producers?: number
   consumers?: number
+  /** Kafka brokers: 1, or a cluster of 3. */
+  brokers?: number
   serviceEnv?: Record<string, string>
 }
 
@@ -26,6 +28,7 @@ export interface TestStackOptions {
 export async function startTestStack({
   producers = 2,
   consumers = 2,
+  brokers = 1,
   serviceEnv = {},
 }: TestStackOptions = {}): Promise<RunningStack> {
   mkdirSync(TEST_DATA_ROOT, { recursive: true })
@@ -37,6 +40,7 @@ export async function startTestStack({
   const stack = await startStack({
     producers,
     consumers,
+    brokers,
     port: 0,
     kafkaPort: 0,
     dataDir,

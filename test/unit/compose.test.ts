@@ -107,6 +107,59 @@ describe('docker-compose.yml', () => {
   })
 })
 
+describe('docker-compose.kafka-cluster.yml', () => {
+  const merged = () =>
+    parse(
+      execFileSync(
+        'docker-compose',
+        [
+          '-f',
+          join(ROOT, 'docker-compose.yml'),
+          '-f',
+          join(ROOT, 'docker-compose.kafka-cluster.yml'),
+          'config',
+        ],
+        {
+          stdio: 'pipe',
+          encoding: 'utf8',
+          env: {
+            PATH: process.env.PATH ?? '',
+            HERALD_PUBLISHER_KEYS: '[]',
+            HERALD_TOKEN_SECRET: 'secret',
+          },
+        },
+      ),
+    ) as { services: Record<string, Service> }
+
+  it('runs three KRaft brokers of one quorum, as `npm start -- --brokers 3` does', () => {
+    const { services: cluster } = merged()
+    const brokers = ['kafka', 'kafka-2', 'kafka-3']
+    expect(Object.keys(cluster).sort()).toEqual(
+      ['consumer', 'nginx', 'producer', 'redis', ...brokers].sort(),
+    )
+    const clusterIds = new Set<unknown>()
+    brokers.forEach((name, i) => {
+      const env = cluster[name]?.environment ?? {}
+      expect(cluster[name]?.image).toBe(`apache/kafka:${KAFKA_VERSION}`)
+      expect(env.KAFKA_NODE_ID).toBe(i + 1)
+      expect(env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe('1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093')
+      expect(env.KAFKA_ADVERTISED_LISTENERS).toBe(`PLAINTEXT://${name}:9092`)
+      // The native stack's cluster: three replicas, two in sync to acknowledge.
+      expect(env.KAFKA_DEFAULT_REPLICATION_FACTOR).toBe(3)
+      expect(env.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR).toBe(3)
+      expect(env.KAFKA_MIN_INSYNC_REPLICAS).toBe(2)
+      expect(cluster[name]?.healthcheck?.test).toBeDefined()
+      expect(cluster[name]?.restart).toBe('unless-stopped')
+      clusterIds.add(env.CLUSTER_ID)
+    })
+    expect(clusterIds.size).toBe(1)
+    for (const name of ['producer', 'consumer']) {
+      expect(cluster[name]?.environment?.KAFKA_BROKERS).toBe('kafka:9092,kafka-2:9092,kafka-3:9092')
+      expect(Object.keys(cluster[name]?.depends_on ?? {})).toEqual(expect.arrayContaining(brokers))
+    }
+  })
+})
+
 describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile')
 
