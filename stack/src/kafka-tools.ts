@@ -12,6 +12,8 @@ export interface ToolRecord {
   offset: string
   key: string | null
   value: string
+  /** The record's headers, as text. */
+  headers: Record<string, string>
 }
 
 interface ToolTarget {
@@ -85,19 +87,33 @@ export async function consumeWithKafkaTools(
       'print.offset=true',
       '--property',
       'print.key=true',
+      '--property',
+      'print.headers=true',
     ],
     { timeoutMs: timeoutMs + 30_000 },
   )
   return output
     .split('\n')
-    .map((line) => /^Partition:(\d+)\tOffset:(\d+)\t(.*?)\t(.*)$/.exec(line))
+    .map((line) => /^Partition:(\d+)\tOffset:(\d+)\t(.*?)\t(.*?)\t(.*)$/.exec(line))
     .filter((match) => match !== null)
-    .map(([, partition, offset, key, value]) => ({
+    .map(([, partition, offset, headers, key, value]) => ({
       partition: Number(partition),
       offset: offset as string,
       key: key === 'null' ? null : (key as string),
       value: value as string,
+      headers: parseHeaders(headers as string),
     }))
+}
+
+/** The console consumer prints headers as `name:value,name:value`, or NO_HEADERS. */
+function parseHeaders(printed: string): Record<string, string> {
+  if (printed === 'NO_HEADERS') return {}
+  return Object.fromEntries(
+    printed.split(',').map((header) => {
+      const colon = header.indexOf(':')
+      return [header.slice(0, colon), header.slice(colon + 1)]
+    }),
+  )
 }
 
 /** Creates a topic with kafka-topics, as an operator or another system would. */
@@ -112,6 +128,40 @@ export async function createTopicWithKafkaTools(
     ['--create', '--topic', topic, '--partitions', String(partitions)],
     { timeoutMs: 60_000 },
   )
+}
+
+export interface ToolGroupPartition {
+  topic: string
+  partition: number
+  /** The group's committed offset, undefined when none is. */
+  committed: number | undefined
+  /** The client id of the member reading it, undefined when no member holds it. */
+  clientId: string | undefined
+}
+
+/** Who in `group` reads each partition, and what it committed, from kafka-consumer-groups. */
+export async function describeGroupWithKafkaTools(
+  target: ToolTarget,
+  group: string,
+): Promise<ToolGroupPartition[]> {
+  const output = await runTool(
+    target,
+    'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+    ['--describe', '--group', group],
+    { timeoutMs: 60_000 },
+  )
+  const known = (value: string | undefined): string | undefined =>
+    value === undefined || value === '-' ? undefined : value
+  return output
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((columns) => columns[0] === group && columns.length >= 9)
+    .map(([, topic, partition, committed, , , , , clientId]) => ({
+      topic: topic as string,
+      partition: Number(partition),
+      committed: known(committed) === undefined ? undefined : Number(committed),
+      clientId: known(clientId),
+    }))
 }
 
 export interface ToolPartition {

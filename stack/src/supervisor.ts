@@ -101,6 +101,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     for (const name of [...this.#processes.keys()].reverse()) await this.stop(name)
   }
 
+  /** Stops `name` while `during` runs (nothing restarts it meanwhile), then starts it again. */
+  async whileStopped<T>(name: string, during: () => Promise<T>): Promise<T> {
+    const managed = this.#processes.get(name)
+    if (managed === undefined) throw new Error(`no process named ${name}`)
+    await this.stop(name)
+    try {
+      return await during()
+    } finally {
+      await this.start(managed.spec)
+    }
+  }
+
   async stop(name: string): Promise<void> {
     const managed = this.#processes.get(name)
     if (managed === undefined) return

@@ -37,7 +37,7 @@ async function warmUp(page: Page, topic: string): Promise<void> {
 }
 
 describe('the client in Chromium', () => {
-  it('shows a POSTed message on a page watching its topic within a second, and not on another topic', async () => {
+  it('shows a POSTed message on a page watching its topic, and not on another topic', async () => {
     const topic = uniqueTopic('page')
     const other = uniqueTopic('other-page')
     const page = await openPage([topic])
@@ -47,7 +47,8 @@ describe('the client in Chromium', () => {
 
     const receipt = await post(topic, { text: 'hello from the test' }, 'k')
     const item = notification(page, receipt)
-    await item.waitFor({ timeout: 1000 })
+    // How fast is the bench's to measure (README › Performance); a test only bounds the wait.
+    await item.waitFor({ timeout: 20_000 })
     await expect(item.getByTestId('notification-message').textContent()).resolves.toContain(
       'hello from the test',
     )

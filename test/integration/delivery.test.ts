@@ -5,9 +5,11 @@ import { createTopicWithKafkaTools, produceWithKafkaTools } from '@herald/stack'
 import { describe, expect, it } from 'vitest'
 
 import { createTopic, getJson, postNotify } from '../support/http.js'
+import { writeRawRecords } from '../support/kafka-writer.js'
 import {
   connectSubscriber,
   subscribe,
+  subscribeRaw,
   unsubscribe,
   waitForMessages,
   type Subscriber,
@@ -124,6 +126,25 @@ describe('delivery', () => {
     expect((await waitForMessages(sockets[0] as Subscriber, topic, 3)).at(-1)?.message).toBe(
       'after',
     )
+  })
+
+  it('delivers a tombstone (a record with no value) as null, live and in a replay', async () => {
+    const topic = uniqueTopic('tombstone')
+    const sockets = await subscribersEverywhere(topic)
+    const target = { distribution: stack().kafka, brokers: stack().kafkaBrokers }
+    await createTopicWithKafkaTools(target, topic, 1)
+    await writeRawRecords(stack().kafkaBrokers, topic, [Buffer.from('"alive"'), null])
+    for (const socket of sockets) {
+      const received = await waitForMessages(socket, topic, 2, 20_000)
+      expect(received.map((n) => [n.key, n.message])).toEqual([
+        ['raw', 'alive'],
+        ['raw', null],
+      ])
+    }
+    const replayer = await connectSubscriber(stack().url)
+    const ack = await subscribeRaw(replayer, [topic], { [topic]: { '0': '0' } })
+    expect(ack.recovery?.[topic]).toEqual({ status: 'recovered', replayed: 2 })
+    expect(replayer.received.map((n) => n.message)).toEqual(['alive', null])
   })
 
   it('delivers the first records of a topic that herald creates on first use', async () => {

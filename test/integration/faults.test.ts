@@ -1,11 +1,11 @@
 // Faults on the real stack: a stalled broker, a producer stopped under load, crashed instances.
 
-import type { ErrorBody, PublishReceipt } from '@herald/shared'
+import type { ErrorBody, NotifyBatchAnswer, PublishReceipt } from '@herald/shared'
 import { consumeWithKafkaTools, endOffsetsWithKafkaTools } from '@herald/stack'
 import { once } from 'node:events'
 import { describe, expect, it } from 'vitest'
 
-import { postNotify, type HttpAnswer } from '../support/http.js'
+import { getJson, postNotify, type HttpAnswer } from '../support/http.js'
 import {
   connectSubscriber,
   subscribe,
@@ -55,6 +55,21 @@ describe('faults', () => {
         expect(answer.body.error.code).toBe('kafka_unavailable')
         expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0)
       }
+      // A batch none of which could be stored says so as one 503, not a 200 of failures.
+      const batch = await getJson<NotifyBatchAnswer>(`${stack().url}/notify/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([
+          { topic, message: 'batch 1' },
+          { topic, message: 'batch 2' },
+        ]),
+      })
+      expect(batch.status).toBe(503)
+      expect(batch.body).toMatchObject({ accepted: 0, failed: 2 })
+      for (const result of batch.body.results) {
+        expect(result).toMatchObject({ status: 503, error: { code: 'kafka_unavailable' } })
+      }
+      expect(Number(batch.headers.get('retry-after'))).toBeGreaterThan(0)
     } finally {
       stack().supervisor.signal('kafka', 'SIGCONT')
     }
@@ -68,6 +83,21 @@ describe('faults', () => {
         what: 'the record sent after the stall to reach the subscriber',
       },
     )
+  })
+
+  it('answers 503 upstream_unavailable with Retry-After from nginx while no producer is up', async () => {
+    const topic = uniqueTopic('no-producer')
+    const answer = await stack().supervisor.whileStopped('producer-1', () =>
+      stack().supervisor.whileStopped('producer-2', () =>
+        postNotify<ErrorBody>(stack().url, { topic, message: 'nobody home' }),
+      ),
+    )
+    expect(answer.status).toBe(503)
+    expect(answer.headers.get('content-type')).toMatch(/application\/json/)
+    expect(answer.body.error.code).toBe('upstream_unavailable')
+    expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0)
+    // Both back: publishing goes on.
+    await postUntilAccepted(topic, 'after')
   })
 
   it.each<[NodeJS.Signals, string]>([

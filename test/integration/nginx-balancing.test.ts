@@ -41,14 +41,20 @@ describe('nginx in front of the consumers', () => {
     const topic = uniqueTopic('polling')
     const sockets: Subscriber[] = []
     const errors: string[] = []
-    for (let i = 0; i < 8; i++) {
+    // Counted from none: the sessions of earlier tests are closed.
+    await waitUntil(async () => (await connectionsPerConsumer()).every((count) => count === 0), {
+      what: 'no sessions left from earlier tests',
+    })
+    // At least 8 sessions, and on both instances: without stickiness half the requests would miss
+    // theirs. Each lands on a random instance; 40 all on one would happen 1 time in 2^39.
+    for (let i = 0; i < 40; i++) {
       const socket = await connectSubscriber(stack().url, { transports: ['polling'] })
       socket.on('disconnect', (reason) => errors.push(`disconnect: ${reason}`))
       socket.on('connect_error', (error) => errors.push(`connect_error: ${error.message}`))
       expect(await subscribe(socket, [topic])).toMatchObject({ ok: true, topics: [topic] })
       sockets.push(socket)
+      if (i >= 7 && (await connectionsPerConsumer()).every((count) => count > 0)) break
     }
-    // Both instances hold polling sessions: without stickiness half the requests would miss theirs.
     expect((await connectionsPerConsumer()).every((count) => count > 0)).toBe(true)
 
     const receipts: PublishReceipt[] = []

@@ -50,6 +50,7 @@ describe('POST /notify', () => {
       offset: '0',
       key: 'order-42',
       value: JSON.stringify({ order: 42, note: 'héllo' }),
+      headers: {},
     })
   })
 
@@ -225,5 +226,14 @@ describe('POST /notify/batch', () => {
     ['1,001 items', Array.from({ length: 1001 }, () => ({ topic: 't', message: 1 }))],
   ])('answers 400 invalid_body to %s', async (_case, body) => {
     expectError(await postBatch(body), 400, 'invalid_body')
+  })
+
+  it('answers 413 payload_too_large to a batch body over 4 MiB, storing none of it', async () => {
+    const topic = uniqueTopic('batch-large')
+    // 80 items of 60 KB: each under its own limit, 4.7 MiB together.
+    const items = Array.from({ length: 80 }, (_, i) => ({ topic, message: `${i}`.padEnd(60_000) }))
+    expectError(await postBatch(items), 413, 'payload_too_large')
+    const topics = await getJson<{ topics: { name: string }[] }>(`${stack().url}/topics`)
+    expect(topics.body.topics.map((t) => t.name)).not.toContain(topic)
   })
 })

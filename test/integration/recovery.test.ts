@@ -1,7 +1,7 @@
 // Delivery you can trust, on the real stack: catch-up from Kafka after a disconnect, with a
 // verdict; patterns; new topics at once; order under concurrent producers; poison records.
 
-import type { Notification, PublishReceipt } from '@herald/shared'
+import type { Notification, NotifyBatchAnswer, PublishReceipt } from '@herald/shared'
 import {
   consumeWithKafkaTools,
   createTopicWithKafkaTools,
@@ -10,6 +10,7 @@ import {
 } from '@herald/stack'
 import { describe, expect, it } from 'vitest'
 
+import { readerOf } from '../support/group.js'
 import { getJson, postAccepted } from '../support/http.js'
 import { writeRawRecords } from '../support/kafka-writer.js'
 import {
@@ -114,18 +115,24 @@ describe('recovery after a disconnect', () => {
   it('recovers through another instance when the one a client was on is killed', async () => {
     const topic = uniqueTopic('failover')
     await post(topic, 'exists')
-    const socket = await freshSubscriber()
+    // The socket must be on the instance that reads the topic: killing it makes the group hand
+    // the partition over, and its new reader broadcast again from the last commit.
+    const reader = await readerOf(stack(), topic)
+    const readerUrl = stack().instances.find((i) => i.name === reader)?.url as string
+    const connections = async (): Promise<number> =>
+      (await getJson<{ connections: number }>(`${readerUrl}/healthz`)).body.connections
+    let socket: Subscriber | undefined
+    // nginx picks an instance at random; 40 misses in a row would happen 1 time in 2^40.
+    for (let i = 0; i < 40 && socket === undefined; i++) {
+      await waitUntil(async () => (await connections()) === 0, { what: 'no socket on the reader' })
+      const candidate = await freshSubscriber()
+      if ((await connections()) > 0) socket = candidate
+      else candidate.close()
+    }
+    if (socket === undefined) throw new Error(`no socket landed on ${reader}`)
     const first = await subscribeRaw(socket, [topic])
-    const consumers = stack().instances.filter((i) => i.kind === 'consumer')
-    const counts = await Promise.all(
-      consumers.map(
-        async (c) => (await getJson<{ connections: number }>(`${c.url}/healthz`)).body.connections,
-      ),
-    )
-    const holder = consumers[counts.findIndex((count) => count > 0)]
-    expect(holder).toBeDefined()
 
-    stack().supervisor.signal(holder?.name as string, 'SIGKILL')
+    stack().supervisor.signal(reader, 'SIGKILL')
     await waitUntil(() => !socket.connected, { what: 'the disconnect' })
     const missed: PublishReceipt[] = []
     for (let i = 0; i < 5; i++) missed.push(await post(topic, { whileDown: i }, 'k'))
@@ -139,9 +146,9 @@ describe('recovery after a disconnect', () => {
     expect(again.recovery?.[topic]).toEqual({ status: 'recovered', replayed: 5 })
     expect(socket.received.slice(before).map((n) => n.offset)).toEqual(missed.map((r) => r.offset))
 
-    // If the killed instance also read the partition, the group hands it over only after the
-    // session timeout, and its new reader broadcasts the replayed records again from the last
-    // commit: a sentinel after them shows whether any copy reached the socket.
+    // The group hands the partition over only after the session timeout, and its new reader
+    // broadcasts the replayed records again from the last commit: a sentinel after them shows
+    // whether any copy reached the socket.
     const sentinel = await post(topic, 'sentinel', 'k')
     await waitUntil(() => socket.received.some((n) => n.offset === sentinel.offset), {
       timeoutMs: 40_000,
@@ -150,7 +157,50 @@ describe('recovery after a disconnect', () => {
     expect(socket.received.slice(before).map((n) => n.offset)).toEqual(
       [...missed, sentinel].map((r) => r.offset),
     )
-    await stack().supervisor.waitReady(holder?.name as string, 60_000)
+    await stack().supervisor.waitReady(reader, 60_000)
+  })
+})
+
+describe('a catch-up under live traffic', () => {
+  it('gives records published during the replay once, in order, through the Redis adapter', async () => {
+    const topic = uniqueTopic('catch-up-live')
+    const message = 'x'.repeat(2048)
+    const backlog: PublishReceipt[] = [await post(topic, message, 'k')]
+    // The socket is on the instance that does not read the partition: what is published during
+    // its catch-up reaches it through Redis, from the other instance.
+    const reader = await readerOf(stack(), topic)
+    const other = stack().instances.find((i) => i.kind === 'consumer' && i.name !== reader)
+    for (let i = 1; i < 3000; i += 50) {
+      const batch = Array.from({ length: 50 }, () => ({ topic, message, key: 'k' }))
+      const answer = await getJson<NotifyBatchAnswer>(`${stack().url}/notify/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(batch),
+      })
+      for (const result of answer.body.results) if ('offset' in result) backlog.push(result)
+    }
+    const socket = await connectSubscriber(other?.url as string)
+
+    let publishing = true
+    const live: PublishReceipt[] = []
+    const publisher = (async () => {
+      while (publishing && live.length < 500)
+        live.push(await post(topic, { live: live.length }, 'k'))
+    })()
+    const subscribedAt = Date.now()
+    const ack = await subscribeRaw(socket, [topic], { [topic]: { '0': '0' } })
+    const ackedAt = Date.now()
+    const duringCatchUp = live.filter((r) => r.timestamp >= subscribedAt && r.timestamp <= ackedAt)
+    publishing = false
+    await publisher
+    expect(ack.recovery?.[topic]?.status).toBe('recovered')
+    // The point of the test: records were published while the replay ran.
+    expect(duringCatchUp.length).toBeGreaterThan(0)
+
+    const expected = [...backlog, ...live].map((r) => r.offset)
+    await waitForMessages(socket, topic, expected.length, 30_000)
+    // Every record once, in offset order: the replay, the held live records, then live.
+    expect(socket.received.map((n) => n.offset)).toEqual(expected)
   })
 })
 
@@ -166,6 +216,32 @@ describe('patterns', () => {
     expect(received[0]?.message).toBe('eu')
     await waitForMessages(socket, `${prefix}.us.east`, 1, 20_000)
     expect(socket.received.map((n) => n.topic).sort()).toEqual(receipts.map((r) => r.topic).sort())
+  })
+
+  it('replays to a pattern the topics created while the client was away, from their start', async () => {
+    const prefix = uniqueTopic('away')
+    await post(`${prefix}.old`, 'old 1', 'k')
+    const before = await freshSubscriber()
+    const ack = await subscribeRaw(before, [`${prefix}.*`])
+    expect(Object.keys(ack.positions ?? {})).toEqual([`${prefix}.old`])
+    before.close()
+
+    const missed = [
+      await post(`${prefix}.old`, 'old 2', 'k'),
+      await post(`${prefix}.new`, 'new 1', 'k'),
+      await post(`${prefix}.new`, 'new 2', 'k'),
+    ]
+    const back = await freshSubscriber()
+    const resumed = await subscribeRaw(back, [`${prefix}.*`], positionsAfter(ack, before.received))
+    expect(resumed.recovery?.[`${prefix}.*`]).toMatchObject({ status: 'recovered', replayed: 3 })
+    // All of it before the ack: what was missed of the old topic and the new one whole.
+    const idOf = (n: { topic: string; partition: number; offset: string }): string =>
+      `${n.topic}/${n.partition}/${n.offset}`
+    expect(back.received.map(idOf).sort()).toEqual(missed.map(idOf).sort())
+    expect(back.received.filter((n) => n.topic === `${prefix}.new`).map((n) => n.message)).toEqual([
+      'new 1',
+      'new 2',
+    ])
   })
 })
 
@@ -256,6 +332,22 @@ describe('poison records', () => {
 
     const letters = await consumeWithKafkaTools(target, 'herald.dead-letters', 2)
     expect(letters.map((l) => l.key)).toEqual(['k', 'raw'])
+    // Each says why, and where it came from.
+    expect(letters.map((l) => l.headers)).toEqual([
+      {
+        'herald-reason': 'too_large',
+        'herald-topic': topic,
+        'herald-partition': '0',
+        'herald-offset': '0',
+      },
+      {
+        'herald-reason': 'not_utf8',
+        'herald-topic': topic,
+        'herald-partition': '0',
+        'herald-offset': '1',
+      },
+    ])
+    expect(letters[0]?.value).toBe('x'.repeat(300 * 1024))
     const counts = await Promise.all(
       stack()
         .instances.filter((i) => i.kind === 'consumer')

@@ -7,10 +7,11 @@ function otherSystem(brokers: readonly string[], clientId: string): kafkajs.Kafk
   return new kafkajs.Kafka({ clientId, brokers: [...brokers], logLevel: kafkajs.logLevel.NOTHING })
 }
 
+/** Writes values as they are, with key `raw`; a null value is a tombstone. */
 export async function writeRawRecords(
   brokers: readonly string[],
   topic: string,
-  values: readonly Buffer[],
+  values: readonly (Buffer | null)[],
 ): Promise<void> {
   const producer = otherSystem(brokers, 'test-raw-writer').producer({
     createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
