@@ -10,6 +10,7 @@ export const SCENARIOS = [
   'fanout',
   'keys',
   'access',
+  'soak',
 ] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 
@@ -47,6 +48,8 @@ export interface BenchOptions {
   /** Reconnects of the keys scenario's keyed subscriber, and the others' records each one misses. */
   keyReconnects: number
   keyReconnectOthers: number
+  /** Length of the soak's mixed load. */
+  soakMinutes: number
   scenarios: ScenarioName[]
   cpuProf: boolean
   outDir: string
@@ -74,6 +77,8 @@ export const USAGE = `usage: npm run bench -- [flags]
   --key-reconnects N  keys: reconnects of a keyed subscriber (default 5)
   --key-reconnect-others N
                       keys: others' records on its partition each reconnect misses (default 100000)
+  --soak-minutes M    soak: minutes of mixed load, memory of every process sampled (default 10;
+                      1 with --quick)
   --scenarios LIST    any of ${SCENARIOS.join(',')} (default all)
   --cpu-prof          CPU profiles of producers, consumers and baselines in <out>/profiles
                       (replacing the last run's), summed up in <out>/profiles/summary.md
@@ -113,6 +118,7 @@ export function parseBenchOptions(args: readonly string[], defaultOutDir: string
     '--key-topic-counts',
     '--key-reconnects',
     '--key-reconnect-others',
+    '--soak-minutes',
     '--scenarios',
     '--out',
   ]
@@ -191,6 +197,7 @@ export function parseBenchOptions(args: readonly string[], defaultOutDir: string
     ).sort((a, b) => a - b),
     keyReconnects: count('--key-reconnects', quick ? 2 : 5, 50),
     keyReconnectOthers: count('--key-reconnect-others', quick ? 10_000 : 100_000, 1_000_000),
+    soakMinutes: count('--soak-minutes', quick ? 1 : 10, 120),
     scenarios,
     cpuProf: flags.has('--cpu-prof'),
     outDir: values.get('--out') ?? defaultOutDir,

@@ -22,6 +22,7 @@ import {
   servedWell,
   topicPerSubscriber,
 } from './scenarios/keyed-streams.js'
+import { soak } from './scenarios/soak.js'
 import { consumerHandover, topicChurn, topicScale } from './scenarios/topics.js'
 import { warmUpStack } from './scenarios/warm-up.js'
 import { formatCount, formatMs } from './report/format.js'
@@ -121,6 +122,8 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
     if (wants('topics')) await topicSteps(target)
     if (wants('fanout')) await fanouts(target)
     if (wants('keys')) await keySteps(target)
+    // Last: minutes long, and what it judges is how memory moves, not where it starts.
+    if (wants('soak')) await step('soak', () => soak(context, target))
   }
 
   async function keySteps(target: HeraldTarget): Promise<void> {
@@ -307,6 +310,7 @@ const GROUP_ORDER = [
   'topics',
   'herald fan-out',
   'bare Socket.IO',
+  'soak',
 ]
 
 function ordered(results: ScenarioResult[]): ScenarioResult[] {

@@ -21,6 +21,7 @@ describe('parseBenchOptions', () => {
       'fanout',
       'keys',
       'access',
+      'soak',
     ])
     expect(options.cpuProf).toBe(false)
     expect(options.topicRates).toEqual([2, 10, 20])
@@ -72,6 +73,13 @@ describe('parseBenchOptions', () => {
       keyReconnectOthers: 10_000,
     })
     expect(() => parse('--key-rate', '0')).toThrow(/--key-rate/)
+  })
+
+  it("takes the soak's minutes, 10 by default and 1 with --quick", () => {
+    expect(parse().soakMinutes).toBe(10)
+    expect(parse('--quick').soakMinutes).toBe(1)
+    expect(parse('--soak-minutes', '3').soakMinutes).toBe(3)
+    expect(() => parse('--soak-minutes', '0')).toThrow(/--soak-minutes/)
   })
 
   it('says where the new-topics scenario went', () => {

@@ -4,6 +4,7 @@
 
 import type { BenchRun, ScenarioResult } from '../result.js'
 import { formatCount, formatMs } from './format.js'
+import { soakTables } from './soak-table.js'
 import { topicsTables } from './topics-table.js'
 
 export function markdownReport(run: BenchRun): string {
@@ -33,10 +34,14 @@ export function markdownReport(run: BenchRun): string {
       'subscribers and the bench, per request, record, notification or delivery: where the ' +
       'host is near 200 %, it compares designs better than throughput does.',
   ]
-  const fanouts = run.results.filter((result) => result.unit === 'deliveries/s')
+  const fanouts = run.results.filter(
+    (result) => result.unit === 'deliveries/s' && result.group !== 'soak',
+  )
   if (fanouts.length > 0) lines.push('', ...connectionsTable(fanouts))
   const topics = topicsTables(run.results)
   if (topics.length > 0) lines.push('', ...topics)
+  const soak = soakTables(run.results)
+  if (soak.length > 0) lines.push('', ...soak)
   const warnings = run.results.flatMap(anomalies)
   if (warnings.length > 0) lines.push('', 'Worth knowing:', '', ...warnings.map((w) => `- ${w}`))
   if (run.failures.length > 0) {
@@ -107,6 +112,9 @@ function anomalies({ label, details }: ScenarioResult): string[] {
     timedOutNotifications: 'notifications not delivered to everyone within 10 s',
     disconnects: 'subscribers disconnected during the run',
     unaccepted: 'arrived although their POST was not answered 202',
+    notRecovered: 're-subscribes not answered recovered',
+    unexpectedCloses: 'subscribers closed by the server',
+    churnFailures: 'churning sockets that failed',
   }
   const found = Object.entries(names).flatMap(([key, what]) => {
     const value = details[key]

@@ -13,6 +13,7 @@
 
 import { nowMs, sleep } from '../clock.js'
 import { MinimalSocket } from '../eio/minimal-socket.js'
+import { postNotification } from '../load/post-notification.js'
 import { Histogram } from '../histogram.js'
 import { accountDeliveries, keyedStampOf } from '../keys/keyed-stamp.js'
 import type { KeyedConnected, KeyedReport, KeyedWorkerConfig } from '../keys/keyed-worker.js'
@@ -56,7 +57,7 @@ export async function keyedFanout(
     layout.kind === 'keys'
       ? { topic: layout.topic, key: `u${to}`, message: { seq, sentAt: nowMs(), to } }
       : { topic: `${layout.prefix}-${to}`, message: { seq, sentAt: nowMs(), to } }
-  if (layout.kind === 'keys') await post(target.url, bodyOf(0, -1))
+  if (layout.kind === 'keys') await postNotification(target.url, bodyOf(0, -1))
 
   const origins = target.consumerOrigins.length > 0 ? target.consumerOrigins : [target.url]
   const workerCount = Math.min(4, Math.max(1, Math.ceil(subscribers / SOCKETS_PER_WORKER)))
@@ -236,7 +237,7 @@ export async function keyedReconnect(
   const mine = 100
   const others = options.keyReconnectOthers
   const entry = `${topic}#me`
-  await post(target.url, { topic, key: 'me', message: 'created' })
+  await postNotification(target.url, { topic, key: 'me', message: 'created' })
   const origin = target.consumerOrigins[0] ?? target.url
   let positions = await subscribeOnce(origin, entry, undefined).then((run) => run.positions)
   const runs: ReconnectRun[] = []
@@ -351,16 +352,6 @@ async function subscribeOnce(
   }
 }
 
-async function post(url: string, body: unknown): Promise<void> {
-  const response = await fetch(`${url}/notify`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  await response.arrayBuffer()
-  if (response.status !== 202) throw new Error(`POST /notify answered ${response.status}`)
-}
-
 /** Posts `rate` notifications a second, on schedule, with at most MAX_IN_FLIGHT unanswered. */
 function pacedPublisher(url: string, rate: number, bodyOf: (seq: number) => unknown) {
   let seq = 0
@@ -371,7 +362,7 @@ function pacedPublisher(url: string, rate: number, bodyOf: (seq: number) => unkn
   let startedAt: number | undefined
   const send = (current: number): void => {
     inFlight += 1
-    const done = post(url, bodyOf(current))
+    const done = postNotification(url, bodyOf(current))
       .catch((error: unknown) => {
         failedSeqs.push(current)
         firstError ??= (error as Error).message
