@@ -72,7 +72,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const kafka = await ensureKafkaDistribution(reporter)
 
   mkdirSync(dataDir, { recursive: true })
-  const leftovers = reapOrphans(dataDir)
+  const leftovers = await reapOrphans(dataDir)
   if (leftovers.length > 0) {
     reporter.warn(`ended ${leftovers.join(', ')} left running by an earlier stack in ${dataDir}`)
   }

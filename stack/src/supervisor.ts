@@ -133,12 +133,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   #recordPids(): void {
     if (this.#pidFile === undefined) return
-    const processes: Record<string, { pid: number; command: string }> = {}
-    for (const [name, { child, spec }] of this.#processes) {
-      if (child.pid !== undefined) processes[name] = { pid: child.pid, command: spec.command }
+    const pids: Record<string, number> = {}
+    for (const [name, { child }] of this.#processes) {
+      if (child.pid !== undefined) pids[name] = child.pid
     }
     try {
-      writePids(this.#pidFile, processes)
+      writePids(this.#pidFile, pids)
     } catch {
       // The record only helps a later start reap what a killed supervisor left; its folder removed
       // under a running stack must not cut a shutdown short and leave the remaining processes up.

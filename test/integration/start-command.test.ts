@@ -30,9 +30,10 @@ afterEach(async () => {
 })
 
 /** The stack's CLI run directly, or `npm start` as a person (or a process manager) runs it. */
-function runStart(args: string[], { viaNpm = false } = {}): Run {
-  mkdirSync(TEST_DATA_ROOT, { recursive: true })
-  const dataDir = mkdtempSync(join(TEST_DATA_ROOT, 'start-'))
+function runStart(
+  args: string[],
+  { viaNpm = false, dataDir = newDataDir() }: { viaNpm?: boolean; dataDir?: string } = {},
+): Run {
   const [command, commandArgs] = viaNpm
     ? ['npm', ['start', '--', ...args]]
     : [process.execPath, [CLI, 'start', ...args]]
@@ -53,6 +54,11 @@ function runStart(args: string[], { viaNpm = false } = {}): Run {
     rmSync(dataDir, { recursive: true, force: true })
   })
   return { child, dataDir, output: () => output, exited }
+}
+
+function newDataDir(): string {
+  mkdirSync(TEST_DATA_ROOT, { recursive: true })
+  return mkdtempSync(join(TEST_DATA_ROOT, 'start-'))
 }
 
 async function listeningServer(): Promise<{ server: Server; port: number }> {
@@ -85,6 +91,13 @@ function recordedPids(dataDir: string): { supervisor: number; processes: number[
     supervisor: record.supervisor,
     processes: Object.values(record.processes).map((p) => p.pid),
   }
+}
+
+/** One producer and one consumer on entry and Kafka ports chosen here, so a rerun can reuse them. */
+async function smallStackOnFixedPorts(): Promise<{ args: string[]; port: number }> {
+  const [port, kafkaPort] = [await freePortNumber(), await freePortNumber()]
+  const args = ['--producers', '1', '--consumers', '1', '--port', String(port)]
+  return { args: [...args, '--kafka-port', String(kafkaPort)], port }
 }
 
 async function freePortNumber(): Promise<number> {
@@ -135,20 +148,8 @@ describe('npm start (herald-stack start)', () => {
   })
 
   it('stops everything when npm itself is sent SIGTERM (npm passes it to a shell that drops it)', async () => {
-    const [port, kafkaPort] = [await freePortNumber(), await freePortNumber()]
-    const run = runStart(
-      [
-        '--producers',
-        '1',
-        '--consumers',
-        '1',
-        '--port',
-        String(port),
-        '--kafka-port',
-        String(kafkaPort),
-      ],
-      { viaNpm: true },
-    )
+    const { args } = await smallStackOnFixedPorts()
+    const run = runStart(args, { viaNpm: true })
     await waitForReady(run)
     const { supervisor, processes } = recordedPids(run.dataDir)
     expect(isRunning(supervisor)).toBe(true)
@@ -159,6 +160,35 @@ describe('npm start (herald-stack start)', () => {
       timeoutMs: 20_000,
       what: 'the supervisor and every process it started to exit',
     })
+  })
+
+  it('ends what a SIGKILLed supervisor left running when it starts again on the same ports', async () => {
+    const { args, port } = await smallStackOnFixedPorts()
+    const first = runStart(args)
+    await waitForReady(first)
+    const { supervisor, processes } = recordedPids(first.dataDir)
+    // No chance to stop anything: Kafka, Redis, nginx and the services keep running, ports held.
+    process.kill(supervisor, 'SIGKILL')
+    await first.exited
+    expect(processes.every(isRunning)).toBe(true)
+
+    const second = runStart(args, { dataDir: first.dataDir })
+    await waitForReady(second)
+    const ended = /ended (.*) left running by an earlier stack/.exec(second.output())?.[1]
+    // nginx included: it rewrites its command line, so it is known by its start time instead.
+    expect(ended?.split(', ').sort()).toEqual([
+      'consumer-1',
+      'kafka',
+      'nginx',
+      'producer-1',
+      'redis',
+    ])
+    for (const pid of processes) expect(isRunning(pid)).toBe(false)
+    const answer = await postNotify<PublishReceipt>(`http://127.0.0.1:${port}`, {
+      topic: 'start-command-again',
+      message: 'hi',
+    })
+    expect(answer.status).toBe(202)
   })
 
   it('refuses a taken entry port with one clear line', async () => {
@@ -176,10 +206,11 @@ describe('npm start (herald-stack start)', () => {
   })
 })
 
+/** Alive and not a zombie: an orphan's exit is reaped by init, which a container may not run. */
 function isRunning(pid: number): boolean {
   try {
-    process.kill(pid, 0)
-    return true
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
   } catch {
     return false
   }

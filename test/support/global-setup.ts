@@ -12,7 +12,7 @@ export default async function setup(): Promise<void> {
   if (existsSync(TEST_DATA_ROOT)) {
     for (const entry of readdirSync(TEST_DATA_ROOT)) {
       const dataDir = join(TEST_DATA_ROOT, entry)
-      const ended = reapOrphans(dataDir)
+      const ended = await reapOrphans(dataDir)
       if (ended.length > 0) reporter.warn(`ended ${ended.join(', ')} left by an earlier test run`)
       // A folder whose supervisor is gone belongs to no running test.
       if (ended.length > 0 || !existsSync(join(dataDir, 'pids.json'))) {
