@@ -58,7 +58,7 @@ export async function startHeraldStack(
 ): Promise<HeraldTarget> {
   // One folder per stack shape: a bench that was killed left its pids there, and they end here.
   const dataDir = join(BENCH_DATA_ROOT, `stack-${producers}p${keys ? '-keys' : ''}`)
-  reapOrphans(dataDir)
+  await reapOrphans(dataDir)
   rmSync(dataDir, { recursive: true, force: true })
   const accessEnv: Record<string, string> = keys
     ? {
