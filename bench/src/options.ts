@@ -10,6 +10,7 @@ export const SCENARIOS = [
   'fanout',
   'keys',
   'access',
+  'paced',
   'soak',
 ] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
@@ -48,6 +49,10 @@ export interface BenchOptions {
   /** Reconnects of the keys scenario's keyed subscriber, and the others' records each one misses. */
   keyReconnects: number
   keyReconnectOthers: number
+  /** Paced fan-out: subscriber counts, offered deliveries per second (ascending), step length. */
+  pacedSubscribers: number[]
+  pacedRates: number[]
+  pacedStepMs: number
   /** Length of the soak's mixed load. */
   soakMinutes: number
   scenarios: ScenarioName[]
@@ -77,6 +82,12 @@ export const USAGE = `usage: npm run bench -- [flags]
   --key-reconnects N  keys: reconnects of a keyed subscriber (default 5)
   --key-reconnect-others N
                       keys: others' records on its partition each reconnect misses (default 100000)
+  --paced-subscribers LIST
+                      paced fan-out: subscribers, through nginx and direct (default 1000,10000;
+                      1000 with --quick)
+  --paced-rates LIST  paced fan-out: offered deliveries per second, in steps (default
+                      10000,25000,50000,100000,200000; 10000,50000 with --quick)
+  --paced-seconds S   paced fan-out: seconds each rate is offered (default 10; 3 with --quick)
   --soak-minutes M    soak: minutes of mixed load, memory of every process sampled (default 10;
                       1 with --quick)
   --scenarios LIST    any of ${SCENARIOS.join(',')} (default all)
@@ -118,6 +129,9 @@ export function parseBenchOptions(args: readonly string[], defaultOutDir: string
     '--key-topic-counts',
     '--key-reconnects',
     '--key-reconnect-others',
+    '--paced-subscribers',
+    '--paced-rates',
+    '--paced-seconds',
     '--soak-minutes',
     '--scenarios',
     '--out',
@@ -197,6 +211,13 @@ export function parseBenchOptions(args: readonly string[], defaultOutDir: string
     ).sort((a, b) => a - b),
     keyReconnects: count('--key-reconnects', quick ? 2 : 5, 50),
     keyReconnectOthers: count('--key-reconnect-others', quick ? 10_000 : 100_000, 1_000_000),
+    pacedSubscribers: list('--paced-subscribers', quick ? [1000] : [1000, 10_000], 20_000),
+    pacedRates: list(
+      '--paced-rates',
+      quick ? [10_000, 50_000] : [10_000, 25_000, 50_000, 100_000, 200_000],
+      1_000_000,
+    ).sort((a, b) => a - b),
+    pacedStepMs: count('--paced-seconds', quick ? 3 : 10, 600) * 1000,
     soakMinutes: count('--soak-minutes', quick ? 1 : 10, 120),
     scenarios,
     cpuProf: flags.has('--cpu-prof'),

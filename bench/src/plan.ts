@@ -22,10 +22,12 @@ import {
   servedWell,
   topicPerSubscriber,
 } from './scenarios/keyed-streams.js'
+import { pacedFanout } from './scenarios/paced-fanout.js'
 import { soak } from './scenarios/soak.js'
 import { consumerHandover, topicChurn, topicScale } from './scenarios/topics.js'
 import { warmUpStack } from './scenarios/warm-up.js'
 import { formatCount, formatMs } from './report/format.js'
+import { PACED_GROUP } from './report/paced-table.js'
 import { runningStack, startHeraldStack, type HeraldTarget } from './targets/herald-stack.js'
 import { KAFKA_VERSION } from '@herald/stack'
 
@@ -122,6 +124,7 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
     if (wants('topics')) await topicSteps(target)
     if (wants('fanout')) await fanouts(target)
     if (wants('keys')) await keySteps(target)
+    if (wants('paced')) await pacedSteps(target)
     // Last: minutes long, and what it judges is how memory moves, not where it starts.
     if (wants('soak')) await step('soak', () => soak(context, target))
   }
@@ -152,6 +155,19 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
     await step('keys: a keyed subscriber reconnects', () =>
       keyedReconnect(context, target, `bench-keys-${run}-reconnect`),
     )
+  }
+
+  async function pacedSteps(target: HeraldTarget): Promise<void> {
+    // Through nginx first, then straight to the consumers for contrast, at each count in turn.
+    const paths =
+      target.consumerOrigins.length > 0 ? (['nginx', 'direct'] as const) : (['entry'] as const)
+    for (const subscribers of options.pacedSubscribers) {
+      for (const path of paths) {
+        await step(`paced fan-out to ${formatCount(subscribers)}, ${path}`, () =>
+          pacedFanout(context, heraldFanoutTarget(target, path), subscribers),
+        )
+      }
+    }
   }
 
   async function topicSteps(target: HeraldTarget): Promise<void> {
@@ -310,6 +326,7 @@ const GROUP_ORDER = [
   'topics',
   'herald fan-out',
   'bare Socket.IO',
+  PACED_GROUP,
   'soak',
 ]
 

@@ -21,6 +21,7 @@ describe('parseBenchOptions', () => {
       'fanout',
       'keys',
       'access',
+      'paced',
       'soak',
     ])
     expect(options.cpuProf).toBe(false)
@@ -80,6 +81,20 @@ describe('parseBenchOptions', () => {
     expect(parse('--quick').soakMinutes).toBe(1)
     expect(parse('--soak-minutes', '3').soakMinutes).toBe(3)
     expect(() => parse('--soak-minutes', '0')).toThrow(/--soak-minutes/)
+  })
+
+  it('steps the paced fan-out up through its rates, whatever order they are given in', () => {
+    expect(parse().pacedRates).toEqual([10_000, 25_000, 50_000, 100_000, 200_000])
+    expect(parse().pacedSubscribers).toEqual([1000, 10_000])
+    expect(parse().pacedStepMs).toBe(10_000)
+    const quick = parse('--quick')
+    expect([quick.pacedRates, quick.pacedSubscribers, quick.pacedStepMs]).toEqual([
+      [10_000, 50_000],
+      [1000],
+      3000,
+    ])
+    expect(parse('--paced-rates', '50000,5000').pacedRates).toEqual([5000, 50_000])
+    expect(() => parse('--paced-seconds', '0')).toThrow(/--paced-seconds/)
   })
 
   it('says where the new-topics scenario went', () => {

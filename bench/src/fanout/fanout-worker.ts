@@ -3,21 +3,11 @@
 // publishes the next one then), and at the end the delivery latencies of the measured ones.
 
 import { nowMs, stampOf } from '../clock.js'
-import { MinimalSocket } from '../eio/minimal-socket.js'
 import { Histogram, type HistogramData } from '../histogram.js'
+import { connectSubscribers, type SubscriberPoolConfig } from './subscriber-pool.js'
 import { childConfig, onParentMessage, runChild, tellParent } from '../process/parent-link.js'
 
-export interface FanoutWorkerConfig {
-  /** Socket.IO origins; sockets are spread over them in turn. */
-  origins: string[]
-  sockets: number
-  topic: string
-  /** Handshakes in progress at once. */
-  connectConcurrency: number
-  connectTimeoutMs: number
-  /** The subscriber token of every socket, when the stack checks them. */
-  token?: string
-}
+export type FanoutWorkerConfig = SubscriberPoolConfig
 
 export interface FanoutConnected {
   type: 'connected'
@@ -76,39 +66,15 @@ runChild(async () => {
     for (const seq of received.keys()) if (seq < stamp.seq - 1000) received.delete(seq)
   }
 
-  const sockets: MinimalSocket[] = []
-  let failed = 0
-  let firstError: string | undefined
-  let next = 0
-  const connectOne = async (index: number): Promise<void> => {
-    const origin = config.origins[index % config.origins.length] as string
-    try {
-      const socket = await MinimalSocket.connect(origin, {
-        onEvent,
-        onClose: () => {
-          disconnects += 1
-          live -= 1
-        },
-        connectTimeoutMs: config.connectTimeoutMs,
-        ...(config.token === undefined ? {} : { auth: { token: config.token } }),
-      })
-      const [ack] = await socket.emitWithAck('subscribe', [{ topics: [config.topic] }], 30_000)
-      if ((ack as { ok?: boolean } | undefined)?.ok !== true) {
-        socket.close()
-        throw new Error(`subscribe refused: ${JSON.stringify(ack)}`)
-      }
-      sockets.push(socket)
-      live += 1
-    } catch (error) {
-      failed += 1
-      firstError ??= (error as Error).message
-    }
-  }
-  await Promise.all(
-    Array.from({ length: Math.min(config.connectConcurrency, config.sockets) }, async () => {
-      while (next < config.sockets) await connectOne(next++)
-    }),
-  )
+  const pool = await connectSubscribers(config, {
+    onEvent,
+    onClose: () => {
+      disconnects += 1
+      live -= 1
+    },
+  })
+  live = pool.connected
+  const { failed, firstError } = pool
   const connected: FanoutConnected = { type: 'connected', connected: live, failed }
   if (firstError !== undefined) connected.firstError = firstError
   tellParent(connected)
@@ -122,5 +88,5 @@ runChild(async () => {
     disconnects,
   }
   tellParent(report)
-  for (const socket of sockets) socket.close()
+  for (const socket of pool.sockets) socket.close()
 })

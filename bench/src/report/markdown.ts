@@ -4,6 +4,7 @@
 
 import type { BenchRun, ScenarioResult } from '../result.js'
 import { formatCount, formatMs } from './format.js'
+import { PACED_GROUP, pacedTables } from './paced-table.js'
 import { soakTables } from './soak-table.js'
 import { topicsTables } from './topics-table.js'
 
@@ -26,7 +27,7 @@ export function markdownReport(run: BenchRun): string {
     '',
     '| scenario | what | load | throughput | p50 ms | p90 ms | p99 ms | max ms | vs | server CPU µs per op | busiest processes (100 % = 1 core) |',
     '| --- | --- | --- | --: | --: | --: | --: | --: | --- | --: | --- |',
-    ...run.results.map(row),
+    ...run.results.filter(({ group }) => group !== PACED_GROUP).map(row),
     '',
     'Latency is, for HTTP rows, `POST` sent → `202` received; for Kafka, one `send` of 1,000 ' +
       'records; end to end and fan-out, `POST` sent → notification received by a subscriber. ' +
@@ -35,11 +36,14 @@ export function markdownReport(run: BenchRun): string {
       'host is near 200 %, it compares designs better than throughput does.',
   ]
   const fanouts = run.results.filter(
-    (result) => result.unit === 'deliveries/s' && result.group !== 'soak',
+    (result) =>
+      result.unit === 'deliveries/s' && result.group !== 'soak' && result.group !== PACED_GROUP,
   )
   if (fanouts.length > 0) lines.push('', ...connectionsTable(fanouts))
   const topics = topicsTables(run.results)
   if (topics.length > 0) lines.push('', ...topics)
+  const paced = pacedTables(run.results)
+  if (paced.length > 0) lines.push('', ...paced)
   const soak = soakTables(run.results)
   if (soak.length > 0) lines.push('', ...soak)
   const warnings = run.results.flatMap(anomalies)

@@ -4,17 +4,12 @@
 // The same clients and publisher run against herald and against bare Socket.IO.
 
 import { nowMs, sleep } from '../clock.js'
-import type {
-  FanoutComplete,
-  FanoutConnected,
-  FanoutReport,
-  FanoutWorkerConfig,
-} from '../fanout/fanout-worker.js'
+import type { FanoutComplete, FanoutReport } from '../fanout/fanout-worker.js'
 import { Histogram } from '../histogram.js'
 import { startCpuSampler, type Watched } from '../monitor/cpu-sampler.js'
 import { rssBytes } from '../monitor/proc.js'
-import { forkBench, type BenchChild } from '../process/child.js'
-import { shareOf, sumConnections } from '../process/worker-shares.js'
+import { forkSubscriberWorkers } from '../fanout/subscriber-workers.js'
+import type { BenchChild } from '../process/child.js'
 import type { ScenarioResult } from '../result.js'
 import type { ScenarioContext } from './context.js'
 import { BENCH_ITSELF } from './http-load-run.js'
@@ -50,32 +45,14 @@ export async function fanout(
   const topic = `bench-fanout-${subscribers}`
   const rssBefore = totalRss(target.serverPids)
   const workerCount = Math.min(4, Math.max(1, Math.ceil(subscribers / SOCKETS_PER_WORKER)))
-  const workers: BenchChild[] = []
+  const { workers, active, connected, failed, firstError, connectSeconds } =
+    await forkSubscriberWorkers(
+      'fanout/fanout-worker.js',
+      target,
+      { subscribers, topic, workerCount },
+      (line) => context.progress(line),
+    )
   try {
-    const connectStart = nowMs()
-    for (let i = 0; i < workerCount; i += 1) {
-      const config: FanoutWorkerConfig = {
-        origins: target.socketOrigins,
-        sockets: shareOf(subscribers, workerCount, i),
-        topic,
-        connectConcurrency: 50,
-        connectTimeoutMs: 20_000,
-        ...(target.token === undefined ? {} : { token: target.token }),
-      }
-      workers.push(forkBench('fanout/fanout-worker.js', `subscribers-${i + 1}`, config))
-    }
-    const connections = await Promise.all(
-      workers.map((worker) => worker.receive<FanoutConnected>('connected', 600_000)),
-    )
-    const connectSeconds = (nowMs() - connectStart) / 1000
-    const { connected, failed, firstError } = sumConnections(connections)
-    context.progress(
-      `    ${connected.toLocaleString('en-US')} subscribers connected in ${connectSeconds.toFixed(1)} s` +
-        (failed > 0 ? `, ${failed} failed (${firstError})` : ''),
-    )
-    if (connected === 0) throw new Error(`no subscriber could connect: ${firstError}`)
-    const active = workers.filter((_, i) => (connections[i]?.connected ?? 0) > 0)
-
     await sleep(1000)
     const rssAfter = totalRss(target.serverPids)
     const publisher = new WindowedPublisher(
