@@ -32,9 +32,9 @@ import { runningStack, startHeraldStack, type HeraldTarget } from './targets/her
 import { KAFKA_VERSION } from '@herald/stack'
 
 /**
- * Fan-out through nginx only up to here: each proxied WebSocket holds two of a worker's
- * connections and descriptors, and 10,000 through this machine's one nginx failed (2026-11-23);
- * larger N connect to the consumers directly.
+ * The windowed fan-out through nginx only up to here, to keep a full run's length: larger N
+ * connect to the consumers directly. The paced fan-out takes 10,000 through nginx (its 24,000
+ * connections per worker; 10,000 failed at 10,000 per worker, 2026-11-23).
  */
 const NGINX_FANOUT_LIMIT = 2000
 
