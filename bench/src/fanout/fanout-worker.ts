@@ -4,16 +4,30 @@
 
 import { nowMs, stampOf } from '../clock.js'
 import { Histogram, type HistogramData } from '../histogram.js'
-import { connectSubscribers, type SubscriberPoolConfig } from './subscriber-pool.js'
+import {
+  connectSockets,
+  subscribeAll,
+  type SubscriberPool,
+  type SubscriberPoolConfig,
+} from './subscriber-pool.js'
 import { childConfig, onParentMessage, runChild, tellParent } from '../process/parent-link.js'
+import type { WorkerConnections } from '../process/worker-shares.js'
 
 export type FanoutWorkerConfig = SubscriberPoolConfig
 
-export interface FanoutConnected {
+/** Every socket of this worker connected (or failed to): none subscribed yet. */
+export interface FanoutConnected extends WorkerConnections {
   type: 'connected'
-  connected: number
-  failed: number
-  firstError?: string
+}
+
+/** From the orchestrator: subscribe every socket; answered with FanoutSubscribed. */
+export interface FanoutSubscribe {
+  type: 'subscribe'
+}
+
+/** `connected` counts the subscribed sockets, `failed` those that could not connect or subscribe. */
+export interface FanoutSubscribed extends WorkerConnections {
+  type: 'subscribed'
 }
 
 /** Every connected socket of this worker received notification `seq`. */
@@ -66,18 +80,22 @@ runChild(async () => {
     for (const seq of received.keys()) if (seq < stamp.seq - 1000) received.delete(seq)
   }
 
-  const pool = await connectSubscribers(config, {
+  const handlers = {
     onEvent,
     onClose: () => {
       disconnects += 1
       live -= 1
     },
-  })
-  live = pool.connected
-  const { failed, firstError } = pool
-  const connected: FanoutConnected = { type: 'connected', connected: live, failed }
-  if (firstError !== undefined) connected.firstError = firstError
+  }
+  // Two phases, so the orchestrator reads the servers' memory with the sockets idle, then subscribed.
+  const sockets = await connectSockets(config, handlers)
+  const connected: FanoutConnected = { type: 'connected', ...counts(sockets) }
   tellParent(connected)
+  await new Promise<void>((resolve) => onParentMessage('subscribe', () => resolve()))
+  const pool = await subscribeAll(sockets, config.topic, config.connectConcurrency)
+  live = pool.connected
+  const subscribed: FanoutSubscribed = { type: 'subscribed', ...counts(pool) }
+  tellParent(subscribed)
 
   onParentMessage<FanoutMeasure>('measure', ({ from }) => (measureFrom = from))
   await new Promise<void>((resolve) => onParentMessage('report', () => resolve()))
@@ -90,3 +108,7 @@ runChild(async () => {
   tellParent(report)
   for (const socket of pool.sockets) socket.close()
 })
+
+function counts({ connected, failed, firstError }: SubscriberPool): WorkerConnections {
+  return firstError === undefined ? { connected, failed } : { connected, failed, firstError }
+}

@@ -84,21 +84,24 @@ function busiest({ cpu }: ScenarioResult): string {
 /** Fan-out connections: how long they took and what each costs the servers holding them. */
 function connectionsTable(results: ScenarioResult[]): string[] {
   const mib = (value: unknown): string => (typeof value === 'number' ? value.toFixed(0) : '—')
+  const kib = (value: unknown): string => (typeof value === 'number' ? value.toFixed(1) : '—')
   return [
     'Fan-out connections (server RSS from /proc — the consumers for herald, the one process for ' +
-      'bare Socket.IO — read just before the subscribers connect and once all have; the heap may ' +
-      'grow or give memory back between the two reads, so a figure moves by a few KiB per run):',
+      'bare Socket.IO — read before the subscribers connect, once all have connected, idle, and ' +
+      'once all have subscribed; the heap may grow or give memory back between reads, so a ' +
+      'figure moves by a few KiB per run):',
     '',
-    '| scenario | connected | connect s | server RSS before → after MiB | KiB per connection |',
-    '| --- | --: | --: | --: | --: |',
+    '| scenario | connected | connect s | server RSS before → idle → subscribed MiB | KiB per idle connection | KiB per subscription | KiB per connection, in all |',
+    '| --- | --: | --: | --: | --: | --: | --: |',
     ...results.map(({ label, details }) => {
-      const perConnection = details.serverKiBPerConnection
       return `| ${[
         label,
         formatCount(Number(details.connected)),
         Number(details.connectSeconds).toFixed(1),
-        `${mib(details.serverRssBeforeMiB)} → ${mib(details.serverRssAfterMiB)}`,
-        typeof perConnection === 'number' ? perConnection.toFixed(1) : '—',
+        `${mib(details.serverRssBeforeMiB)} → ${mib(details.serverRssIdleMiB)} → ${mib(details.serverRssAfterMiB)}`,
+        kib(details.serverKiBPerIdleConnection),
+        kib(details.serverKiBPerSubscription),
+        kib(details.serverKiBPerConnection),
       ].join(' | ')} |`
     }),
   ]

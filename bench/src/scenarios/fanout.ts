@@ -4,12 +4,13 @@
 // The same clients and publisher run against herald and against bare Socket.IO.
 
 import { nowMs, sleep } from '../clock.js'
-import type { FanoutComplete, FanoutReport } from '../fanout/fanout-worker.js'
+import type { FanoutComplete, FanoutReport, FanoutSubscribed } from '../fanout/fanout-worker.js'
 import { Histogram } from '../histogram.js'
 import { startCpuSampler, type Watched } from '../monitor/cpu-sampler.js'
 import { rssBytes } from '../monitor/proc.js'
 import { forkSubscriberWorkers } from '../fanout/subscriber-workers.js'
 import type { BenchChild } from '../process/child.js'
+import { sumConnections } from '../process/worker-shares.js'
 import type { ScenarioResult } from '../result.js'
 import type { ScenarioContext } from './context.js'
 import { BENCH_ITSELF } from './http-load-run.js'
@@ -45,14 +46,23 @@ export async function fanout(
   const topic = `bench-fanout-${subscribers}`
   const rssBefore = totalRss(target.serverPids)
   const workerCount = Math.min(4, Math.max(1, Math.ceil(subscribers / SOCKETS_PER_WORKER)))
-  const { workers, active, connected, failed, firstError, connectSeconds } =
-    await forkSubscriberWorkers(
-      'fanout/fanout-worker.js',
-      target,
-      { subscribers, topic, workerCount },
-      (line) => context.progress(line),
-    )
+  const sockets = await forkSubscriberWorkers(
+    'fanout/fanout-worker.js',
+    target,
+    { subscribers, topic, workerCount },
+    (line) => context.progress(line),
+  )
+  const { workers, connectSeconds } = sockets
   try {
+    await sleep(1000)
+    const rssIdle = totalRss(target.serverPids)
+    for (const worker of sockets.active) worker.send({ type: 'subscribe' })
+    const subscribedBy = await Promise.all(
+      sockets.active.map((worker) => worker.receive<FanoutSubscribed>('subscribed', 600_000)),
+    )
+    const { connected, failed, firstError } = sumConnections(subscribedBy)
+    if (connected === 0) throw new Error(`no subscriber could subscribe: ${firstError}`)
+    const active = sockets.active.filter((_, i) => (subscribedBy[i]?.connected ?? 0) > 0)
     await sleep(1000)
     const rssAfter = totalRss(target.serverPids)
     const publisher = new WindowedPublisher(
@@ -84,10 +94,8 @@ export async function fanout(
       deliveries += report.deliveries
       disconnects += report.disconnects
     }
-    const perConnection =
-      rssBefore === undefined || rssAfter === undefined
-        ? undefined
-        : (rssAfter - rssBefore) / connected
+    const kibPer = (from: number | undefined, to: number | undefined, count: number) =>
+      from === undefined || to === undefined ? undefined : (to - from) / count / 1024
     return {
       id: `${target.id}-${subscribers}`,
       group: target.group,
@@ -113,7 +121,10 @@ export async function fanout(
         disconnects,
         serverRssBeforeMiB: rssBefore === undefined ? undefined : rssBefore / 2 ** 20,
         serverRssAfterMiB: rssAfter === undefined ? undefined : rssAfter / 2 ** 20,
-        serverKiBPerConnection: perConnection === undefined ? undefined : perConnection / 1024,
+        serverRssIdleMiB: rssIdle === undefined ? undefined : rssIdle / 2 ** 20,
+        serverKiBPerConnection: kibPer(rssBefore, rssAfter, connected),
+        serverKiBPerIdleConnection: kibPer(rssBefore, rssIdle, sockets.connected),
+        serverKiBPerSubscription: kibPer(rssIdle, rssAfter, connected),
         seconds,
       },
     }
