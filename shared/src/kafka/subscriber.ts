@@ -91,6 +91,11 @@ export class KafkaSubscriber {
   readonly #ends = new Map<string, bigint>()
   /** Delivered offsets not yet committed, per partition. */
   readonly #toCommit = new Map<string, bigint>()
+  /**
+   * Delivered offsets of partitions just revoked, committed once by the next commit: without it
+   * their next owner starts at the last commit and broadcasts what was delivered since again.
+   */
+  readonly #handedOver = new Map<string, { held: HeldPartition; offset: bigint }>()
   #committing: Promise<void> | undefined
   readonly #fetching = new Map<number, Promise<void>>()
   #pumpTimer: NodeJS.Timeout | undefined
@@ -387,6 +392,9 @@ export class KafkaSubscriber {
     const revoked = [...this.#held.keys()].filter((key) => !now.has(key))
     const assigned = [...now.keys()].filter((key) => !this.#held.has(key))
     for (const key of revoked) {
+      const offset = this.#toCommit.get(key)
+      const held = this.#held.get(key) as HeldPartition
+      if (offset !== undefined) this.#handedOver.set(key, { held, offset })
       this.#held.delete(key)
       this.#positions.delete(key)
       this.#ends.delete(key)
@@ -394,7 +402,10 @@ export class KafkaSubscriber {
     }
     for (const key of assigned) this.#held.set(key, now.get(key) as HeldPartition)
     // The log is the record of assignment changes that tests and operators read.
-    if (revoked.length > 0) this.#logger.info({ revoked }, 'partitions revoked')
+    if (revoked.length > 0) {
+      this.#logger.info({ revoked }, 'partitions revoked')
+      void this.#commit()
+    }
     if (assigned.length > 0) {
       this.#logger.info({ assigned }, 'partitions assigned')
       void this.#startPartitions(assigned.map((key) => now.get(key) as HeldPartition))
@@ -409,6 +420,9 @@ export class KafkaSubscriber {
     const consumer = this.#consumer
     if (consumer === undefined) return
     try {
+      // What was handed over is committed before the commits are read, by this member or any.
+      if (this.#committing !== undefined) await this.#committing
+      if (this.#handedOver.size > 0) await this.#commit()
       const unread = fromCommit
         ? await this.#startAtCommits(consumer, partitions)
         : groupByTopic(partitions)
@@ -603,12 +617,19 @@ export class KafkaSubscriber {
   #commit(): Promise<void> {
     if (this.#committing !== undefined) return this.#committing
     const consumer = this.#consumer
-    if (consumer === undefined || this.#toCommit.size === 0) return Promise.resolve()
+    const pending = this.#toCommit.size + this.#handedOver.size
+    if (consumer === undefined || pending === 0) return Promise.resolve()
     if (this.#rebalancing || !consumer.isActive()) return Promise.resolve()
     const batch = new Map(this.#toCommit)
     this.#toCommit.clear()
-    const offsets = [...batch]
-      .map(([key, offset]) => ({ key, held: this.#held.get(key), offset }))
+    // Tried once only: retried later, a handed-over partition's commit could overwrite the one
+    // its new owner made meanwhile. It goes out before the new owner can have read anything.
+    const handedOver = [...this.#handedOver.values()]
+    this.#handedOver.clear()
+    const offsets = [
+      ...[...batch].map(([key, offset]) => ({ held: this.#held.get(key), offset })),
+      ...handedOver,
+    ]
       .filter(({ held }) => held !== undefined)
       .map(({ held, offset }) => ({
         topic: (held as HeldPartition).kafkaTopic,
@@ -627,7 +648,8 @@ export class KafkaSubscriber {
       })
       .finally(() => {
         this.#committing = undefined
-        if (this.#toCommit.size > 0 && !this.#stopped) void this.#commit()
+        const waiting = this.#toCommit.size + this.#handedOver.size
+        if (waiting > 0 && !this.#stopped) void this.#commit()
       })
     return this.#committing
   }
