@@ -7,18 +7,14 @@ import { Histogram, type HistogramData } from '../histogram.js'
 import {
   connectSockets,
   subscribeAll,
-  type SubscriberPool,
+  poolCounts,
   type SubscriberPoolConfig,
+  type SubscribersConnected,
 } from './subscriber-pool.js'
 import { childConfig, onParentMessage, runChild, tellParent } from '../process/parent-link.js'
 import type { WorkerConnections } from '../process/worker-shares.js'
 
 export type FanoutWorkerConfig = SubscriberPoolConfig
-
-/** Every socket of this worker connected (or failed to): none subscribed yet. */
-export interface FanoutConnected extends WorkerConnections {
-  type: 'connected'
-}
 
 /** From the orchestrator: subscribe every socket; answered with FanoutSubscribed. */
 export interface FanoutSubscribe {
@@ -89,12 +85,13 @@ runChild(async () => {
   }
   // Two phases, so the orchestrator reads the servers' memory with the sockets idle, then subscribed.
   const sockets = await connectSockets(config, handlers)
-  const connected: FanoutConnected = { type: 'connected', ...counts(sockets) }
+  // None subscribed yet.
+  const connected: SubscribersConnected = { type: 'connected', ...poolCounts(sockets) }
   tellParent(connected)
   await new Promise<void>((resolve) => onParentMessage('subscribe', () => resolve()))
   const pool = await subscribeAll(sockets, config.topic, config.connectConcurrency)
   live = pool.connected
-  const subscribed: FanoutSubscribed = { type: 'subscribed', ...counts(pool) }
+  const subscribed: FanoutSubscribed = { type: 'subscribed', ...poolCounts(pool) }
   tellParent(subscribed)
 
   onParentMessage<FanoutMeasure>('measure', ({ from }) => (measureFrom = from))
@@ -108,7 +105,3 @@ runChild(async () => {
   tellParent(report)
   for (const socket of pool.sockets) socket.close()
 })
-
-function counts({ connected, failed, firstError }: SubscriberPool): WorkerConnections {
-  return firstError === undefined ? { connected, failed } : { connected, failed, firstError }
-}

@@ -21,6 +21,16 @@ export interface SubscriberPool extends WorkerConnections {
   sockets: MinimalSocket[]
 }
 
+/** What a subscriber worker tells the orchestrator once its sockets are connected. */
+export interface SubscribersConnected extends WorkerConnections {
+  type: 'connected'
+}
+
+/** The pool's counts as a worker reports them (the sockets stay in the worker). */
+export function poolCounts({ connected, failed, firstError }: SubscriberPool): WorkerConnections {
+  return firstError === undefined ? { connected, failed } : { connected, failed, firstError }
+}
+
 /** Connects `config.sockets` sockets; a failure is counted, never thrown. */
 export async function connectSockets(
   config: SubscriberPoolConfig,

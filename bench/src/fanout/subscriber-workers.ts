@@ -3,9 +3,9 @@
 
 import { nowMs } from '../clock.js'
 import { forkBench, type BenchChild } from '../process/child.js'
-import { shareOf, sumConnections, type WorkerConnections } from '../process/worker-shares.js'
+import { shareOf, sumConnections } from '../process/worker-shares.js'
 import type { FanoutTarget } from '../scenarios/fanout.js'
-import type { SubscriberPoolConfig } from './subscriber-pool.js'
+import type { SubscriberPoolConfig, SubscribersConnected } from './subscriber-pool.js'
 
 export interface SubscriberWorkers {
   workers: BenchChild[]
@@ -42,9 +42,7 @@ export async function forkSubscriberWorkers(
       workers.push(forkBench(module, `subscribers-${i + 1}`, config))
     }
     const connections = await Promise.all(
-      workers.map((worker) =>
-        worker.receive<WorkerConnections & { type: string }>('connected', 600_000),
-      ),
+      workers.map((worker) => worker.receive<SubscribersConnected>('connected', 600_000)),
     )
     const { connected, failed, firstError } = sumConnections(connections)
     const connectSeconds = (nowMs() - connectStart) / 1000

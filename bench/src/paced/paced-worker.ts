@@ -3,16 +3,16 @@
 // time falls in, so late deliveries of one step never count towards the next.
 
 import { nowMs, stampOf } from '../clock.js'
-import { connectSubscribers, type SubscriberPoolConfig } from '../fanout/subscriber-pool.js'
+import {
+  connectSubscribers,
+  poolCounts,
+  type SubscriberPoolConfig,
+  type SubscribersConnected,
+} from '../fanout/subscriber-pool.js'
 import { Histogram, type HistogramData } from '../histogram.js'
 import { childConfig, onParentMessage, runChild, tellParent } from '../process/parent-link.js'
-import type { WorkerConnections } from '../process/worker-shares.js'
 
 export type PacedWorkerConfig = SubscriberPoolConfig
-
-export interface PacedConnected extends WorkerConnections {
-  type: 'connected'
-}
 
 /** From the orchestrator: notifications sent from `from` (shared clock) on belong to `step`. */
 export interface PacedStepOpen {
@@ -48,6 +48,7 @@ export interface PacedStepReport {
 }
 
 interface StepTally {
+  step: number
   from: number
   deliveries: number
   latency: Histogram
@@ -59,7 +60,7 @@ const config = childConfig<PacedWorkerConfig>()
 runChild(async () => {
   // Ascending by `from`; deliveries sent before the first step (priming) count nowhere.
   const steps: StepTally[] = []
-  const stepIndex = new Map<number, StepTally>()
+  const tallyOf = (step: number): StepTally | undefined => steps.find((each) => each.step === step)
   let disconnects = 0
 
   const onEvent = (name: string, args: unknown[]): void => {
@@ -78,29 +79,22 @@ runChild(async () => {
   }
 
   const pool = await connectSubscribers(config, { onEvent, onClose: () => (disconnects += 1) })
-  const connected: PacedConnected = {
-    type: 'connected',
-    connected: pool.connected,
-    failed: pool.failed,
-  }
-  if (pool.firstError !== undefined) connected.firstError = pool.firstError
+  const connected: SubscribersConnected = { type: 'connected', ...poolCounts(pool) }
   tellParent(connected)
 
   onParentMessage<PacedStepOpen>('step-open', ({ step, from }) => {
-    const tally: StepTally = { from, deliveries: 0, latency: new Histogram(), lastAt: 0 }
-    steps.push(tally)
-    stepIndex.set(step, tally)
+    steps.push({ step, from, deliveries: 0, latency: new Histogram(), lastAt: 0 })
     tellParent({ type: 'step-open' })
   })
   onParentMessage<PacedStepQuery>('step-count', ({ step }) => {
     const count: PacedStepCount = {
       type: 'step-count',
-      deliveries: stepIndex.get(step)?.deliveries ?? 0,
+      deliveries: tallyOf(step)?.deliveries ?? 0,
     }
     tellParent(count)
   })
   onParentMessage<PacedStepClose>('step-report', ({ step }) => {
-    const tally = stepIndex.get(step)
+    const tally = tallyOf(step)
     const report: PacedStepReport = {
       type: 'step-report',
       deliveries: tally?.deliveries ?? 0,
