@@ -7,6 +7,15 @@ import { ERROR_CODES } from './errors.js'
 type Schema = Record<string, unknown>
 
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` })
+
+/** Where Kafka stored a record: a POST's 202 body, and each stored item of a batch's answer. */
+const RECEIPT_REQUIRED = ['topic', 'partition', 'offset', 'timestamp']
+const RECEIPT_PROPERTIES: Record<string, Schema> = {
+  topic: ref('Topic'),
+  partition: { type: 'integer', minimum: 0 },
+  offset: ref('Offset'),
+  timestamp: { type: 'integer' },
+}
 const json = (schema: Schema) => ({ content: { 'application/json': { schema } } })
 const retryAfter = {
   'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'string' } },
@@ -267,14 +276,9 @@ export const OPENAPI_DOCUMENT = {
       },
       PublishReceipt: {
         type: 'object',
-        required: ['topic', 'partition', 'offset', 'timestamp'],
+        required: RECEIPT_REQUIRED,
         additionalProperties: false,
-        properties: {
-          topic: ref('Topic'),
-          partition: { type: 'integer', minimum: 0 },
-          offset: ref('Offset'),
-          timestamp: { type: 'integer' },
-        },
+        properties: RECEIPT_PROPERTIES,
       },
       BatchAnswer: {
         type: 'object',
@@ -288,10 +292,12 @@ export const OPENAPI_DOCUMENT = {
             items: {
               oneOf: [
                 {
-                  allOf: [ref('PublishReceipt')],
+                  // A receipt with its status. Not allOf [PublishReceipt]: that one's
+                  // additionalProperties: false would refuse `status` and so every stored item.
                   type: 'object',
-                  required: ['status'],
-                  properties: { status: { const: 202 } },
+                  required: ['status', ...RECEIPT_REQUIRED],
+                  additionalProperties: false,
+                  properties: { status: { const: 202 }, ...RECEIPT_PROPERTIES },
                 },
                 {
                   type: 'object',
