@@ -1,12 +1,15 @@
-// A consumer's life around its dependencies and its end: /readyz says 503 while Redis is down
-// and while it drains, and a SIGTERM drains it — it commits what it delivered, leaves the group,
-// disconnects its sockets and exits 0 — so the instance that takes its partitions over repeats
-// nothing and its sockets resume elsewhere without a gap.
+// A consumer's life around its dependencies, its end and its arrival: /readyz says 503 while
+// Redis is down and while it drains, and a SIGTERM drains it — it commits what it delivered,
+// leaves the group, disconnects its sockets and exits 0 — so the instance that takes its
+// partitions over repeats nothing and its sockets resume elsewhere without a gap. A consumer that
+// joins mid-stream takes partitions over from one that was delivering them, repeating nothing.
 
 import { describe, expect, it } from 'vitest'
 
-import { readerOf } from '../support/group.js'
-import { getJson, postAccepted } from '../support/http.js'
+import type { PublishReceipt } from '@herald/shared'
+
+import { readerOf, readersOf } from '../support/group.js'
+import { createTopic, getJson, postAccepted } from '../support/http.js'
 import {
   connectSubscriber,
   positionsAfter,
@@ -118,5 +121,76 @@ describe('a consumer', () => {
       expect(socket.received.map((n) => n.offset)).toEqual([...before, ...after])
     }
     await stack().supervisor.waitReady(reader, 30_000)
+  })
+
+  it('joining mid-stream, takes partitions over and repeats no record the other delivered', async () => {
+    const topic = uniqueTopic('join')
+    const partitions = 4
+    await createTopic(stack().url, topic, partitions)
+    // consumer-1 holds every partition while consumer-2 is away, and hands some over at its return.
+    const socket = await connectSubscriber(consumerUrl('consumer-1'))
+    await subscribeRaw(socket, [topic])
+    const readers = async (): Promise<string[]> => [...(await readersOf(stack(), topic)).values()]
+
+    const receipts: PublishReceipt[] = []
+    let posting = true
+    let postFailure: Error | undefined
+    // Unkeyed POSTs one after another take the partitions in turn. Bounded in count; stopped
+    // once the returning consumer has read its partitions for a while.
+    const stream = (async () => {
+      try {
+        while (posting && receipts.length < 20_000) {
+          receipts.push(await postAccepted(stack().url, { topic, message: receipts.length }))
+        }
+      } catch (error) {
+        postFailure = error instanceof Error ? error : new Error(String(error))
+      }
+    })()
+    try {
+      await stack().supervisor.whileStopped('consumer-2', () =>
+        waitUntil(
+          async () => {
+            const now = await readers()
+            return now.length === partitions && now.every((r) => r === 'consumer-1')
+          },
+          { timeoutMs: 60_000, intervalMs: 500, what: 'consumer-1 to read every partition' },
+        ),
+      )
+      // Commits wait while the group rebalances, so consumer-1 has delivered records it has not
+      // committed when it hands partitions over: those are what a new owner must not repeat.
+      await waitUntil(async () => (await readers()).includes('consumer-2'), {
+        timeoutMs: 60_000,
+        intervalMs: 500,
+        what: 'consumer-2 to read a partition again',
+      })
+      const joinedAt = receipts.length
+      await waitUntil(() => postFailure !== undefined || receipts.length >= joinedAt + 200, {
+        timeoutMs: 30_000,
+        what: '200 more notifications accepted after consumer-2 took partitions',
+      })
+    } finally {
+      posting = false
+      await stream
+    }
+    if (postFailure !== undefined) throw postFailure
+
+    const id = (n: { partition: number; offset: string }): string => `${n.partition}:${n.offset}`
+    const expected = new Set(receipts.map(id))
+    await waitUntil(
+      () => {
+        const seen = new Set(socket.received.map(id))
+        return [...expected].every((key) => seen.has(key))
+      },
+      { timeoutMs: 30_000, what: `all ${receipts.length} notifications at the socket` },
+    )
+    // A repeat of a handed-over record comes before the new owner's later records of that
+    // partition, and each partition had some after the handover: it would be here by now.
+    for (let partition = 0; partition < partitions; partition += 1) {
+      const offsets = socket.received
+        .filter((n) => n.partition === partition)
+        .map((n) => Number(n.offset))
+      const sent = receipts.filter((r) => r.partition === partition).map((r) => Number(r.offset))
+      expect(offsets).toEqual(sent.sort((a, b) => a - b))
+    }
   })
 })

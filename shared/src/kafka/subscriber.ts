@@ -91,11 +91,10 @@ export class KafkaSubscriber {
   readonly #ends = new Map<string, bigint>()
   /** Delivered offsets not yet committed, per partition. */
   readonly #toCommit = new Map<string, bigint>()
-  /**
-   * Delivered offsets of partitions just revoked, committed once by the next commit: without it
-   * their next owner starts at the last commit and broadcasts what was delivered since again.
-   */
-  readonly #handedOver = new Map<string, { held: HeldPartition; offset: bigint }>()
+  /** The generation of the last completed join: a later one at a revoke is a cooperative round. */
+  #joinedGeneration = -1
+  /** The commit of what was delivered of partitions just revoked, while it is out. */
+  #handingOver: Promise<void> = Promise.resolve()
   #committing: Promise<void> | undefined
   readonly #fetching = new Map<number, Promise<void>>()
   #pumpTimer: NodeJS.Timeout | undefined
@@ -224,12 +223,13 @@ export class KafkaSubscriber {
     this.#joins = new GroupJoins(consumer)
     consumer.on('consumer:group:rebalance', () => {
       this.#rebalancing = true
-      this.#syncAssignment()
+      this.#syncAssignment(true)
     })
     consumer.on('consumer:group:join', ({ generationId }) => {
       this.#rebalancing = false
       this.#settled = true
-      this.#syncAssignment()
+      this.#syncAssignment(false)
+      this.#joinedGeneration = consumer.generationId
       this.#logger.info(
         { generation: generationId, partitions: this.#held.size },
         'joined the consumer group',
@@ -376,8 +376,12 @@ export class KafkaSubscriber {
     await this.#join()
   }
 
-  /** Compares the library's assignment with what is held, and starts or stops partitions. */
-  #syncAssignment(): void {
+  /**
+   * Compares the library's assignment with what is held, and starts or stops partitions.
+   * `inRound` says the group is between the rounds of a cooperative rebalance: only then may a
+   * revoked partition's delivered offsets be committed.
+   */
+  #syncAssignment(inRound: boolean): void {
     const assignment = this.#consumer?.assignments ?? null
     if (assignment === this.#seenAssignment) return
     this.#seenAssignment = assignment
@@ -391,10 +395,11 @@ export class KafkaSubscriber {
     }
     const revoked = [...this.#held.keys()].filter((key) => !now.has(key))
     const assigned = [...now.keys()].filter((key) => !this.#held.has(key))
+    const handedOver: CommitOffset[] = []
     for (const key of revoked) {
       const offset = this.#toCommit.get(key)
-      const held = this.#held.get(key) as HeldPartition
-      if (offset !== undefined) this.#handedOver.set(key, { held, offset })
+      const { kafkaTopic, partition } = this.#held.get(key) as HeldPartition
+      if (offset !== undefined) handedOver.push({ topic: kafkaTopic, partition, offset })
       this.#held.delete(key)
       this.#positions.delete(key)
       this.#ends.delete(key)
@@ -402,10 +407,8 @@ export class KafkaSubscriber {
     }
     for (const key of assigned) this.#held.set(key, now.get(key) as HeldPartition)
     // The log is the record of assignment changes that tests and operators read.
-    if (revoked.length > 0) {
-      this.#logger.info({ revoked }, 'partitions revoked')
-      void this.#commit()
-    }
+    if (revoked.length > 0) this.#logger.info({ revoked }, 'partitions revoked')
+    if (handedOver.length > 0) this.#handOver(handedOver, inRound)
     if (assigned.length > 0) {
       this.#logger.info({ assigned }, 'partitions assigned')
       void this.#startPartitions(assigned.map((key) => now.get(key) as HeldPartition))
@@ -420,9 +423,8 @@ export class KafkaSubscriber {
     const consumer = this.#consumer
     if (consumer === undefined) return
     try {
-      // What was handed over is committed before the commits are read, by this member or any.
-      if (this.#committing !== undefined) await this.#committing
-      if (this.#handedOver.size > 0) await this.#commit()
+      // A partition this member handed over and is given back starts after what it delivered.
+      await this.#handingOver
       const unread = fromCommit
         ? await this.#startAtCommits(consumer, partitions)
         : groupByTopic(partitions)
@@ -480,7 +482,7 @@ export class KafkaSubscriber {
     this.#pumpTimer = undefined
     const fetcher = this.#fetcher
     if (this.#stopped || fetcher === undefined) return
-    this.#syncAssignment()
+    this.#syncAssignment(false)
     const ready = [...this.#held].filter(([key]) => this.#positions.has(key))
     if (ready.length === 0) return
     const topics = [...new Set(ready.map(([, held]) => held.kafkaTopic))]
@@ -578,7 +580,11 @@ export class KafkaSubscriber {
         for (const record of fetched.records) {
           const pending = this.#options.onRecord(record)
           // Delivery is synchronous but for the rare record that goes to the dead-letter topic.
-          if (pending !== undefined) await pending
+          if (pending === undefined) continue
+          // What came before it is delivered: a revoke while it is written hands over from here.
+          this.#toCommit.set(key, BigInt(record.offset))
+          await pending
+          if (!this.#held.has(key)) break
         }
         if (fetched.next === from || !this.#held.has(key)) continue
         this.#positions.set(key, fetched.next)
@@ -610,6 +616,38 @@ export class KafkaSubscriber {
   }
 
   /**
+   * Commits the delivered offsets of partitions revoked in the first round of a cooperative
+   * rebalance, at once. Their next owner gets them in the second round, which cannot end before
+   * this member rejoins for it: the library sends that JoinGroup right after this event, on the
+   * same coordinator connection as this commit, so the coordinator takes the commit first (with
+   * this member's generation still current) and the next owner reads it. Commits wait while the
+   * group rebalances, so without this the next owner starts at the last commit and broadcasts
+   * what was delivered since a second time. A revoke seen any other way (this member lost its
+   * membership) is not committed: the partition may be its next owner's already, and a late
+   * commit could move that owner's back.
+   */
+  #handOver(offsets: readonly CommitOffset[], inRound: boolean): void {
+    const consumer = this.#consumer
+    if (consumer === undefined || !inRound || consumer.generationId <= this.#joinedGeneration) {
+      this.#logger.warn(
+        { partitions: offsets.map(({ topic, partition }) => partitionKey(topic, partition)) },
+        'partitions lost with their membership; their next owner repeats what was delivered since the last commit',
+      )
+      return
+    }
+    const committing = this.#committing ?? Promise.resolve()
+    this.#handingOver = consumer
+      .commit({ offsets: offsets.map((offset) => ({ ...offset, leaderEpoch: -1 })) })
+      .catch((error: unknown) => {
+        this.#logger.warn(
+          { err: error },
+          'could not commit what was delivered of revoked partitions; their next owner repeats it',
+        )
+      })
+      .then(() => committing)
+  }
+
+  /**
    * Commits what was delivered, one commit at a time (the next takes whatever was delivered
    * meanwhile). Never while the group rebalances or this member is out of it: such a commit fails
    * and makes the library drop every partition.
@@ -617,19 +655,12 @@ export class KafkaSubscriber {
   #commit(): Promise<void> {
     if (this.#committing !== undefined) return this.#committing
     const consumer = this.#consumer
-    const pending = this.#toCommit.size + this.#handedOver.size
-    if (consumer === undefined || pending === 0) return Promise.resolve()
+    if (consumer === undefined || this.#toCommit.size === 0) return Promise.resolve()
     if (this.#rebalancing || !consumer.isActive()) return Promise.resolve()
     const batch = new Map(this.#toCommit)
     this.#toCommit.clear()
-    // Tried once only: retried later, a handed-over partition's commit could overwrite the one
-    // its new owner made meanwhile. It goes out before the new owner can have read anything.
-    const handedOver = [...this.#handedOver.values()]
-    this.#handedOver.clear()
-    const offsets = [
-      ...[...batch].map(([key, offset]) => ({ held: this.#held.get(key), offset })),
-      ...handedOver,
-    ]
+    const offsets = [...batch]
+      .map(([key, offset]) => ({ held: this.#held.get(key), offset }))
       .filter(({ held }) => held !== undefined)
       .map(({ held, offset }) => ({
         topic: (held as HeldPartition).kafkaTopic,
@@ -648,8 +679,7 @@ export class KafkaSubscriber {
       })
       .finally(() => {
         this.#committing = undefined
-        const waiting = this.#toCommit.size + this.#handedOver.size
-        if (waiting > 0 && !this.#stopped) void this.#commit()
+        if (this.#toCommit.size > 0 && !this.#stopped) void this.#commit()
       })
     return this.#committing
   }
@@ -674,6 +704,13 @@ const STALE_LEADER_ERRORS = [
 const OFFSET_OUT_OF_RANGE = 1
 
 const partitionKey = (kafkaTopic: string, partition: number) => `${kafkaTopic}:${partition}`
+
+/** A partition's next offset to read, as a commit carries it. */
+interface CommitOffset {
+  topic: string
+  partition: number
+  offset: bigint
+}
 
 function groupByTopic(partitions: readonly HeldPartition[]): Map<string, number[]> {
   const byTopic = new Map<string, number[]>()
