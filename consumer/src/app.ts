@@ -40,7 +40,6 @@ import {
   type SubscriptionSession,
 } from './socket-handlers.js'
 import { createWorkLimit } from './work-limit.js'
-import { coalesceWritesPerTurn } from './write-coalescing.js'
 
 export type HeraldServer = Server<
   ClientToServerEvents,
@@ -124,7 +123,6 @@ export function createConsumerApp({
   logger,
 }: ConsumerAppDeps): ConsumerApp {
   const httpServer = createServer()
-  coalesceWritesPerTurn(httpServer)
   const holds = new Holds()
   const io: HeraldServer = new Server(httpServer, {
     serveClient: false,
