@@ -635,7 +635,7 @@ export class KafkaSubscriber {
       )
       return
     }
-    const committing = this.#committing ?? Promise.resolve()
+    // A commit already out goes first on the same connection: only this one needs waiting for.
     this.#handingOver = consumer
       .commit({ offsets: offsets.map((offset) => ({ ...offset, leaderEpoch: -1 })) })
       .catch((error: unknown) => {
@@ -644,7 +644,6 @@ export class KafkaSubscriber {
           'could not commit what was delivered of revoked partitions; their next owner repeats it',
         )
       })
-      .then(() => committing)
   }
 
   /**
