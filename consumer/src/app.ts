@@ -40,6 +40,7 @@ import {
   type SubscriptionSession,
 } from './socket-handlers.js'
 import { createWorkLimit } from './work-limit.js'
+import { coalesceWritesPerTurn } from './write-coalescing.js'
 
 export type HeraldServer = Server<
   ClientToServerEvents,
@@ -123,6 +124,7 @@ export function createConsumerApp({
   logger,
 }: ConsumerAppDeps): ConsumerApp {
   const httpServer = createServer()
+  coalesceWritesPerTurn(httpServer)
   const holds = new Holds()
   const io: HeraldServer = new Server(httpServer, {
     serveClient: false,
