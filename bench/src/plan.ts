@@ -28,6 +28,7 @@ import { consumerHandover, topicChurn, topicScale } from './scenarios/topics.js'
 import { warmUpStack } from './scenarios/warm-up.js'
 import { formatCount, formatMs } from './report/format.js'
 import { PACED_GROUP } from './report/paced-table.js'
+import { consumersCaughtUp } from './targets/caught-up.js'
 import { runningStack, startHeraldStack, type HeraldTarget } from './targets/herald-stack.js'
 import { KAFKA_VERSION } from '@herald/stack'
 
@@ -87,6 +88,7 @@ export function benchRunner(options: BenchOptions, commandLine: string): BenchRu
   ): Promise<boolean> {
     progress(`bench ▸ ${label}…`)
     try {
+      if (current !== undefined) await consumersCaughtUp(current, progress)
       for (const result of [await work()].flat()) {
         if (result.cpu !== undefined) {
           result.serverCpuMicros = serverMicrosPerOperation(result.cpu, result.throughput)
