@@ -9,7 +9,7 @@ import {
 import type { TokenVerifier } from '@herald/shared/access'
 import type { SlotLimiter } from '@herald/shared/limits'
 import { toNotification, type ConsumedRecord } from '@herald/shared/kafka'
-import type { Logger } from '@herald/shared/service'
+import type { Logger, ServiceMetrics } from '@herald/shared/service'
 import {
   createServer,
   type IncomingMessage,
@@ -23,6 +23,7 @@ import type { ConsumerConfig } from './config.js'
 import { poisonReason, type DeadLetters } from './dead-letters.js'
 import { DeliveryPressure } from './delivery-pressure.js'
 import { Holds } from './holding-adapter.js'
+import { createConsumerMetrics } from './metrics.js'
 import {
   closeSlowConnection,
   outboundTotals,
@@ -88,6 +89,8 @@ export interface ConsumerAppDeps {
   deadLetters: DeadLetters
   /** The Socket.IO adapter (Redis in production); the in-memory one when absent. */
   adapter?: ServerOptions['adapter']
+  /** The process's registry, served on `/metrics`; the consumer adds its own metrics to it. */
+  metrics: ServiceMetrics
   logger: Logger
 }
 
@@ -121,6 +124,7 @@ export function createConsumerApp({
   catchUp,
   deadLetters,
   adapter,
+  metrics,
   logger,
 }: ConsumerAppDeps): ConsumerApp {
   const httpServer = createServer()
@@ -238,6 +242,12 @@ export function createConsumerApp({
         delivery: deliveryState(),
       })
     }
+    if (path === '/metrics') {
+      void metrics.render().then(({ contentType, body }) => {
+        res.writeHead(200, { 'content-type': contentType }).end(body)
+      })
+      return
+    }
     if (path === '/readyz') {
       const checks = readiness()
       const ready = Object.values(checks).every(Boolean)
@@ -264,13 +274,31 @@ export function createConsumerApp({
     }
   }
 
+  let recordsConsumed = 0
+  let recordsBroadcast = 0
+  const consumerMetrics = createConsumerMetrics(metrics, {
+    recordsConsumed: () => recordsConsumed,
+    recordsBroadcast: () => recordsBroadcast,
+    deadLettered: () => deadLetters.counts,
+    deliveries: () => holds.delivered,
+    sockets: () => io.engine.clientsCount,
+    subscriptions: () => subscriptionCount(io),
+    lagRecords: lag,
+    paused: () => pressure.cause !== undefined,
+    pauses: () => pressure.totals.pauses,
+    pausedSeconds: () => pressure.totals.pausedMs / 1000,
+    slowConsumersCut: () => slowConsumersCut,
+  })
   const deliverNow = (record: ConsumedRecord): void | Promise<void> => {
     const reason = poisonReason(record, config.maxRecordBytes)
     if (reason !== undefined) return deadLetters.send(record, reason)
     io.to(roomsForRecord(record.topic, record.key)).emit('notification', toNotification(record))
+    recordsBroadcast += 1
+    consumerMetrics.broadcastAfter(record.timestamp)
   }
   // The subscriber fetches no more while a delivery waits: the backlog stays in Kafka.
   const deliver = (record: ConsumedRecord): void | Promise<void> => {
+    recordsConsumed += 1
     const room = pressure.wait()
     return room === undefined ? deliverNow(record) : room.then(() => deliverNow(record))
   }
@@ -300,4 +328,11 @@ export function createConsumerApp({
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
   res.end(JSON.stringify(body))
+}
+
+/** Rooms joined by the sockets of this instance, each socket's own room left out. */
+function subscriptionCount(io: HeraldServer): number {
+  let rooms = 0
+  for (const joined of io.of('/').adapter.sids.values()) rooms += joined.size - 1
+  return rooms
 }

@@ -64,6 +64,12 @@ export class Holds {
   readonly #applied = new Map<string, bigint>()
   #interruptedAt: Map<string, bigint> | undefined
   #packet: { data?: unknown[] } | undefined
+  #delivered = 0
+
+  /** Notifications handed to sockets here so far, held ones once released. */
+  get delivered(): number {
+    return this.#delivered
+  }
 
   /** Wraps an adapter factory (the Redis adapter's) so that its broadcasts go through here. */
   wrap(factory: AdapterFactory): AdapterFactory {
@@ -91,13 +97,17 @@ export class Holds {
       const partition = partitionKey(notification.topic, notification.partition)
       const offset = BigInt(notification.offset)
       this.#applied.set(partition, offset + 1n)
-      if (this.#held.size === 0 && this.#floors.size === 0) return apply(options, callback)
+      const deliver = (socket: Socket): void => {
+        this.#delivered += 1
+        callback(socket)
+      }
+      if (this.#held.size === 0 && this.#floors.size === 0) return apply(options, deliver)
       const now = Date.now()
       apply(options, (socket) => {
         if (this.#belowFloor(socket.id, partition, offset, now)) return
         const hold = this.#held.get(socket.id)
-        if (hold === undefined) return callback(socket)
-        hold.waiting.push({ partition, offset, deliver: () => callback(socket) })
+        if (hold === undefined) return deliver(socket)
+        hold.waiting.push({ partition, offset, deliver: () => deliver(socket) })
       })
     }
     return adapter

@@ -12,7 +12,7 @@ import {
 import { decodeTopicAnnouncement, topicAnnouncementChannel } from '@herald/shared'
 import { TokenVerifier } from '@herald/shared/access'
 import { SlotLimiter } from '@herald/shared/limits'
-import { createLogger, onShutdownSignal } from '@herald/shared/service'
+import { createLogger, createServiceMetrics, onShutdownSignal } from '@herald/shared/service'
 import { Redis } from 'ioredis'
 import { once } from 'node:events'
 
@@ -97,6 +97,7 @@ const { httpServer, io, deliver, interruptBroadcasts, resumeBroadcasts, stopWait
     },
     deadLetters: new DeadLetters(deadLetterPublisher, config.deadLetterTopic, logger),
     adapter: createAdapter(redisPub, redisSub),
+    metrics: createServiceMetrics(),
     logger,
   })
 

@@ -69,10 +69,13 @@ describe('Holds', () => {
     holds.hold('a')
     send(4, 5, 6)
     expect(delivered).toEqual(['b:4', 'b:5', 'b:6'])
+    expect(holds.delivered).toBe(3)
     holds.release('a', replayedBelow(5))
     expect(delivered).toEqual(['b:4', 'b:5', 'b:6', 'a:5', 'a:6'])
     send(7)
     expect(delivered.slice(-2)).toEqual(['a:7', 'b:7'])
+    // Counted as handed to a socket: what a replay covered was not.
+    expect(holds.delivered).toBe(delivered.length)
   })
 
   it('delivers everything that waited when the catch-up replayed nothing', () => {

@@ -2,12 +2,13 @@
 
 import type { TokenVerifier } from '@herald/shared/access'
 import type { KafkaPublisher } from '@herald/shared/kafka'
-import type { Logger } from '@herald/shared/service'
+import type { Logger, ServiceMetrics } from '@herald/shared/service'
 import express, { type Express, type RequestHandler } from 'express'
 
 import type { ProducerConfig } from './config.js'
 import { ApiError, errorHandler } from './errors.js'
 import { createGuards } from './guards.js'
+import type { ProducerMetrics } from './metrics.js'
 import { notifyBatchHandlers } from './notify-batch-route.js'
 import { notifyHandlers } from './notify-route.js'
 import { OPENAPI_DOCUMENT } from '@herald/shared/openapi'
@@ -37,6 +38,8 @@ export interface ProducerAppDeps {
     | 'keyScanLimit'
   >
   logger: Logger
+  /** The process's registry (served on `/metrics`) and the producer's own metrics in it. */
+  metrics: { service: ServiceMetrics; producer: ProducerMetrics }
   /** True from the shutdown signal on: the instance finishes what it holds and takes nothing new. */
   isDraining: () => boolean
 }
@@ -48,10 +51,12 @@ export function createProducerApp({
   limits,
   config,
   logger,
+  metrics,
   isDraining,
 }: ProducerAppDeps): Express {
   const app = express()
   app.disable('x-powered-by')
+  app.use(metrics.producer.httpRequests)
   const guards = createGuards({ access: config.access, verifier, limits, admin: topics.admin })
 
   // While draining, tell nginx not to reuse this connection, so no new request lands here.
@@ -108,6 +113,15 @@ export function createProducerApp({
         access: config.access.open ? 'open' : 'keys',
         ...(config.access.open ? { warning: OPEN_ACCESS_WARNING } : {}),
       })
+    })
+    .all(methodNotAllowed(['GET']))
+
+  // Per instance, for Prometheus: nginx does not route it, so :9000 does not expose it.
+  app
+    .route('/metrics')
+    .get(async (_req, res) => {
+      const { contentType, body } = await metrics.service.render()
+      res.type(contentType).send(body)
     })
     .all(methodNotAllowed(['GET']))
 

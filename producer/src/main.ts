@@ -3,12 +3,13 @@
 import { TokenVerifier } from '@herald/shared/access'
 import { createKafkaClient, KafkaLogReader, KafkaPublisher, TopicAdmin } from '@herald/shared/kafka'
 import { WindowLimiter } from '@herald/shared/limits'
-import { createLogger, onShutdownSignal } from '@herald/shared/service'
+import { createLogger, createServiceMetrics, onShutdownSignal } from '@herald/shared/service'
 import { Redis } from 'ioredis'
 import { once } from 'node:events'
 
 import { createProducerApp, OPEN_ACCESS_WARNING } from './app.js'
 import { readProducerConfig } from './config.js'
+import { createProducerMetrics } from './metrics.js'
 import { publishLimits } from './publish-limits.js'
 import { createTopicAnnouncer } from './topic-announcer.js'
 
@@ -67,14 +68,18 @@ const reader = new KafkaLogReader(
   logger,
 )
 
+const serviceMetrics = createServiceMetrics()
+const producerMetrics = createProducerMetrics(serviceMetrics)
+
 let draining = false
 const app = createProducerApp({
-  publisher,
+  publisher: producerMetrics.instrument(publisher),
   topics: { admin, reader },
   verifier: config.access.open ? undefined : new TokenVerifier(config.access.tokens),
   limits,
   config,
   logger,
+  metrics: { service: serviceMetrics, producer: producerMetrics },
   isDraining: () => draining,
 })
 const server = app.listen(config.port, config.host)

@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest'
 
 import { createProducerApp } from '../src/app.js'
+import { createProducerMetrics } from '../src/metrics.js'
 import { OPENAPI_DOCUMENT } from '@herald/shared/openapi'
+import { createServiceMetrics } from '@herald/shared/service'
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> }
@@ -27,6 +29,7 @@ function routesOf(stack: Layer[]): string[] {
 
 describe('the OpenAPI document', () => {
   // The app is only walked, never called: its dependencies are never reached.
+  const service = createServiceMetrics()
   const app = createProducerApp({
     publisher: {} as never,
     topics: { admin: {} as never, reader: {} as never },
@@ -34,11 +37,12 @@ describe('the OpenAPI document', () => {
     limits: {} as never,
     config: { access: { open: true } } as never,
     logger: {} as never,
+    metrics: { service, producer: createProducerMetrics(service) },
     isDraining: () => false,
   })
   const routes = routesOf((app as unknown as { router: { stack: Layer[] } }).router.stack)
-  // Per-instance health, answered on each producer's own port: not part of the :9000 API.
-  const instanceOnly = ['GET /healthz', 'GET /readyz']
+  // Per-instance health and metrics, answered on each producer's own port: not part of the :9000 API.
+  const instanceOnly = ['GET /healthz', 'GET /readyz', 'GET /metrics']
 
   it('documents every route of the app, and only those', () => {
     const documented = Object.entries(OPENAPI_DOCUMENT.paths).flatMap(([path, item]) =>

@@ -1,0 +1,150 @@
+// The consumer's metrics. The hot path only adds to plain numbers; each scrape reads them here, so
+// that a delivery costs no metric call. No label takes a topic, a key or a socket: the series are
+// the same with one topic or a million.
+
+import type { ServiceMetrics } from '@herald/shared/service'
+import { Counter, Gauge, Histogram } from 'prom-client'
+
+import type { PoisonReason } from './dead-letters.js'
+
+/** What the consumer counts as it runs, read at each scrape. */
+export interface ConsumerReadings {
+  recordsConsumed: () => number
+  recordsBroadcast: () => number
+  deadLettered: () => Readonly<Record<PoisonReason, number>>
+  deliveries: () => number
+  sockets: () => number
+  subscriptions: () => number
+  lagRecords: () => number
+  paused: () => boolean
+  pauses: () => number
+  pausedSeconds: () => number
+  slowConsumersCut: () => number
+}
+
+export interface ConsumerMetrics {
+  /** A record broadcast now, `timestamp` ms after the epoch when Kafka stored it. */
+  broadcastAfter(timestamp: number): void
+}
+
+/** Publish-to-broadcast delays from 1 ms to a minute (a consumer catching up after a failover). */
+const DELAY_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+]
+
+/** A counter whose value is kept elsewhere and read at each scrape. */
+function readCounter(
+  registry: ServiceMetrics['registry'],
+  name: string,
+  help: string,
+  read: () => number,
+): void {
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset()
+      this.inc(read())
+    },
+  })
+}
+
+function readGauge(
+  registry: ServiceMetrics['registry'],
+  name: string,
+  help: string,
+  read: () => number,
+): void {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read())
+    },
+  })
+}
+
+export function createConsumerMetrics(
+  { registry }: ServiceMetrics,
+  readings: ConsumerReadings,
+): ConsumerMetrics {
+  readCounter(
+    registry,
+    'herald_records_consumed_total',
+    'Records read from Kafka by this instance',
+    readings.recordsConsumed,
+  )
+  readCounter(
+    registry,
+    'herald_records_broadcast_total',
+    "Records this instance broadcast to their topic's rooms on every instance",
+    readings.recordsBroadcast,
+  )
+  new Counter({
+    name: 'herald_records_dead_lettered_total',
+    help: 'Records sent to the dead-letter topic instead of broadcast, by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const [reason, count] of Object.entries(readings.deadLettered()))
+        this.inc({ reason }, count)
+    },
+  })
+  readCounter(
+    registry,
+    'herald_deliveries_total',
+    "Notifications handed to this instance's sockets, whichever instance broadcast them",
+    readings.deliveries,
+  )
+  readGauge(registry, 'herald_sockets', 'Sockets connected to this instance', readings.sockets)
+  readGauge(
+    registry,
+    'herald_subscriptions',
+    "Rooms joined by this instance's sockets (topics, keys and patterns)",
+    readings.subscriptions,
+  )
+  readGauge(
+    registry,
+    'herald_consumer_lag_records',
+    'Records in the partitions this instance holds not delivered yet, as its last fetches saw them',
+    readings.lagRecords,
+  )
+  readGauge(
+    registry,
+    'herald_delivery_paused',
+    '1 while fetching waits for sockets or Redis to take what was sent, else 0',
+    () => (readings.paused() ? 1 : 0),
+  )
+  readCounter(
+    registry,
+    'herald_delivery_pauses_total',
+    'Times fetching waited for sockets or Redis',
+    readings.pauses,
+  )
+  readCounter(
+    registry,
+    'herald_delivery_paused_seconds_total',
+    'Time fetching waited for sockets or Redis',
+    readings.pausedSeconds,
+  )
+  readCounter(
+    registry,
+    'herald_slow_consumers_cut_total',
+    'Sockets cut for not reading what they were sent',
+    readings.slowConsumersCut,
+  )
+  const delay = new Histogram({
+    name: 'herald_publish_to_broadcast_seconds',
+    help: 'Time from Kafka storing a record (its timestamp) to this instance broadcasting it',
+    buckets: DELAY_BUCKETS,
+    registers: [registry],
+  })
+  return {
+    broadcastAfter(timestamp) {
+      delay.observe(Math.max(0, Date.now() - timestamp) / 1000)
+    },
+  }
+}

@@ -1,0 +1,76 @@
+import { createServiceMetrics } from '@herald/shared/service'
+import { describe, expect, it } from 'vitest'
+
+import { createConsumerMetrics } from '../src/metrics.js'
+
+/** What a consumer would have counted; the metrics read it at each scrape. */
+function counted() {
+  return {
+    recordsConsumed: 0,
+    recordsBroadcast: 0,
+    deadLettered: { too_large: 0, not_utf8: 0 },
+    deliveries: 0,
+    sockets: 0,
+    subscriptions: 0,
+    lagRecords: 0,
+    paused: false,
+    pauses: 0,
+    pausedSeconds: 0,
+    slowConsumersCut: 0,
+  }
+}
+
+function setUp() {
+  const service = createServiceMetrics()
+  const state = counted()
+  const metrics = createConsumerMetrics(service, {
+    recordsConsumed: () => state.recordsConsumed,
+    recordsBroadcast: () => state.recordsBroadcast,
+    deadLettered: () => state.deadLettered,
+    deliveries: () => state.deliveries,
+    sockets: () => state.sockets,
+    subscriptions: () => state.subscriptions,
+    lagRecords: () => state.lagRecords,
+    paused: () => state.paused,
+    pauses: () => state.pauses,
+    pausedSeconds: () => state.pausedSeconds,
+    slowConsumersCut: () => state.slowConsumersCut,
+  })
+  return { state, metrics, scrape: async () => (await service.render()).body }
+}
+
+describe('createConsumerMetrics', () => {
+  it('reads what the consumer counted at each scrape', async () => {
+    const { state, scrape } = setUp()
+    state.recordsConsumed = 5
+    state.deliveries = 12
+    state.sockets = 3
+    state.paused = true
+    state.deadLettered.too_large = 2
+    let body = await scrape()
+    expect(body).toContain('herald_records_consumed_total 5')
+    expect(body).toContain('herald_deliveries_total 12')
+    expect(body).toContain('herald_sockets 3')
+    expect(body).toContain('herald_delivery_paused 1')
+    expect(body).toContain('herald_records_dead_lettered_total{reason="too_large"} 2')
+    // Every reason has its series from the start, at 0 until it happens.
+    expect(body).toContain('herald_records_dead_lettered_total{reason="not_utf8"} 0')
+
+    state.recordsConsumed = 9
+    state.paused = false
+    body = await scrape()
+    expect(body).toContain('herald_records_consumed_total 9')
+    expect(body).toContain('herald_delivery_paused 0')
+  })
+
+  it('times each broadcast from the record timestamp', async () => {
+    const { metrics, scrape } = setUp()
+    metrics.broadcastAfter(Date.now() - 30)
+    metrics.broadcastAfter(Date.now() - 3_000)
+    const body = await scrape()
+    expect(body).toContain('herald_publish_to_broadcast_seconds_count 2')
+    expect(body).toContain('herald_publish_to_broadcast_seconds_bucket{le="0.025"} 0')
+    expect(body).toContain('herald_publish_to_broadcast_seconds_bucket{le="0.05"} 1')
+    expect(body).toContain('herald_publish_to_broadcast_seconds_bucket{le="5"} 2')
+  })
+})

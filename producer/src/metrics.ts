@@ -1,0 +1,108 @@
+// The producer's metrics: every HTTP request by route pattern and status, and every publish to
+// Kafka by outcome. Routes are Express's patterns (`/topics/:topic`), never the path asked for, so
+// topics and keys never become label values.
+
+import type { KafkaPublisher } from '@herald/shared/kafka'
+import { KafkaUnavailableError, TopicRejectedError } from '@herald/shared/kafka'
+import type { ServiceMetrics } from '@herald/shared/service'
+import type { RequestHandler } from 'express'
+import { Counter, Histogram } from 'prom-client'
+
+const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+
+export type InstrumentedPublisher = Pick<KafkaPublisher, 'publish' | 'connected'>
+
+export interface ProducerMetrics {
+  /** Times each request and counts it once its answer is sent. */
+  httpRequests: RequestHandler
+  /** The same publisher, its publishes timed and counted. */
+  instrument(publisher: InstrumentedPublisher): InstrumentedPublisher
+}
+
+/** The route's pattern, or `unmatched` for a request no route took (a 404). */
+export function routeLabel(baseUrl: string, routePath: unknown): string {
+  return typeof routePath === 'string' ? `${baseUrl}${routePath}` : 'unmatched'
+}
+
+const PUBLISH_ERRORS = ['kafka_unavailable', 'topic_rejected', 'other'] as const
+
+/** Bounded publish failures: the two the contract answers with, and everything else. */
+export function publishErrorLabel(error: unknown): (typeof PUBLISH_ERRORS)[number] {
+  if (error instanceof KafkaUnavailableError) return 'kafka_unavailable'
+  if (error instanceof TopicRejectedError) return 'topic_rejected'
+  return 'other'
+}
+
+export function createProducerMetrics({ registry }: ServiceMetrics): ProducerMetrics {
+  const requests = new Counter({
+    name: 'herald_http_requests_total',
+    help: 'HTTP requests answered, by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  })
+  const requestSeconds = new Histogram({
+    name: 'herald_http_request_duration_seconds',
+    help: 'Time from a request arriving to its answer sent, by method and route pattern',
+    labelNames: ['method', 'route'] as const,
+    buckets: SECONDS_BUCKETS,
+    registers: [registry],
+  })
+  const publishSeconds = new Histogram({
+    name: 'herald_kafka_produce_duration_seconds',
+    help: 'Time from a record handed to the publisher to Kafka acknowledging it (or failing)',
+    labelNames: ['outcome'] as const,
+    buckets: SECONDS_BUCKETS,
+    registers: [registry],
+  })
+  const published = new Counter({
+    name: 'herald_records_published_total',
+    help: 'Records Kafka acknowledged',
+    registers: [registry],
+  })
+  const publishErrors = new Counter({
+    name: 'herald_kafka_produce_errors_total',
+    help: 'Records Kafka did not acknowledge, by error',
+    labelNames: ['error'] as const,
+    registers: [registry],
+  })
+
+  // Every outcome and error has its series from the start, at 0 until it happens.
+  for (const outcome of ['acknowledged', 'failed']) publishSeconds.zero({ outcome })
+  for (const error of PUBLISH_ERRORS) publishErrors.inc({ error }, 0)
+
+  return {
+    httpRequests: (req, res, next) => {
+      const startedAt = process.hrtime.bigint()
+      res.once('finish', () => {
+        const method = METHODS.has(req.method) ? req.method : 'other'
+        const route = routeLabel(req.baseUrl, (req.route as { path?: unknown } | undefined)?.path)
+        requests.inc({ method, route, status: String(res.statusCode) })
+        const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9
+        requestSeconds.observe({ method, route }, seconds)
+      })
+      next()
+    },
+    instrument(publisher) {
+      const publish: KafkaPublisher['publish'] = async (record) => {
+        const end = publishSeconds.startTimer()
+        try {
+          const receipt = await publisher.publish(record)
+          end({ outcome: 'acknowledged' })
+          published.inc()
+          return receipt
+        } catch (error) {
+          end({ outcome: 'failed' })
+          publishErrors.inc({ error: publishErrorLabel(error) })
+          throw error
+        }
+      }
+      return {
+        publish,
+        get connected() {
+          return publisher.connected
+        },
+      }
+    },
+  }
+}
