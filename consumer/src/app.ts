@@ -289,12 +289,19 @@ export function createConsumerApp({
     pausedSeconds: () => pressure.totals.pausedMs / 1000,
     slowConsumersCut: () => slowConsumersCut,
   })
+  // A line per record is for following notifications (LOG_LEVEL=debug), not for every day: the
+  // level is looked at once, so that a record costs nothing when it is off.
+  const logBroadcasts = logger.isLevelEnabled('debug')
   const deliverNow = (record: ConsumedRecord): void | Promise<void> => {
     const reason = poisonReason(record, config.maxRecordBytes)
     if (reason !== undefined) return deadLetters.send(record, reason)
     io.to(roomsForRecord(record.topic, record.key)).emit('notification', toNotification(record))
     recordsBroadcast += 1
     consumerMetrics.broadcastAfter(record.timestamp)
+    if (logBroadcasts) {
+      const { requestId, topic, partition, offset } = record
+      logger.debug({ requestId, topic, partition, offset }, 'broadcast')
+    }
   }
   // The subscriber fetches no more while a delivery waits: the backlog stays in Kafka.
   const deliver = (record: ConsumedRecord): void | Promise<void> => {

@@ -2,7 +2,7 @@
 // larger than a browser notification should be — go to a dead-letter topic with the reason in
 // their headers, are counted, and never hold up their partition.
 
-import type { ConsumedRecord, KafkaPublisher } from '@herald/shared/kafka'
+import { REQUEST_ID_HEADER, type ConsumedRecord, type KafkaPublisher } from '@herald/shared/kafka'
 import type { Logger } from '@herald/shared/service'
 import { isUtf8 } from 'node:buffer'
 
@@ -32,7 +32,13 @@ export class DeadLetters {
   async send(record: ConsumedRecord, reason: PoisonReason): Promise<void> {
     this.counts[reason] += 1
     this.#logger.warn(
-      { topic: record.topic, partition: record.partition, offset: record.offset, reason },
+      {
+        requestId: record.requestId,
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        reason,
+      },
       'record dead-lettered',
     )
     await this.#publisher.publish({
@@ -45,6 +51,7 @@ export class DeadLetters {
         'herald-topic': record.topic,
         'herald-partition': String(record.partition),
         'herald-offset': record.offset,
+        ...(record.requestId === null ? {} : { [REQUEST_ID_HEADER]: record.requestId }),
       },
     })
   }

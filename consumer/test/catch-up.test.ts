@@ -10,6 +10,7 @@ const record = (partition: number, offset: number, timestamp: number): ConsumedR
   timestamp,
   key: null,
   value: null,
+  requestId: null,
 })
 
 describe('mergeByTime', () => {
@@ -70,6 +71,7 @@ describe('catchUp', () => {
         timestamp: time++,
         key,
         value: Buffer.from(`${key}-${n}`),
+        requestId: null,
       })
     }
   }

@@ -10,6 +10,7 @@ const withValue = (value: Buffer | null): ConsumedRecord => ({
   timestamp: 0,
   key: null,
   value,
+  requestId: null,
 })
 
 describe('poisonReason', () => {

@@ -15,6 +15,7 @@ const notification = (offset: number, partition = 0): Notification => ({
   timestamp: 0,
   key: null,
   message: offset,
+  requestId: null,
 })
 
 function fakeAdapter(socketIds: string[], delivered: string[]) {

@@ -9,6 +9,8 @@ import type { ProducerConfig } from './config.js'
 import { ApiError, errorHandler } from './errors.js'
 import { createGuards } from './guards.js'
 import type { ProducerMetrics } from './metrics.js'
+import { assignRequestId } from './request-id.js'
+import { logRequests } from './request-log.js'
 import { notifyBatchHandlers } from './notify-batch-route.js'
 import { notifyHandlers } from './notify-route.js'
 import { OPENAPI_DOCUMENT } from '@herald/shared/openapi'
@@ -56,7 +58,7 @@ export function createProducerApp({
 }: ProducerAppDeps): Express {
   const app = express()
   app.disable('x-powered-by')
-  app.use(metrics.producer.httpRequests)
+  app.use(assignRequestId, logRequests(logger), metrics.producer.httpRequests)
   const guards = createGuards({ access: config.access, verifier, limits, admin: topics.admin })
 
   // While draining, tell nginx not to reuse this connection, so no new request lands here.

@@ -15,6 +15,7 @@ import { assertMayPublish, callerOf, type Caller } from './callers.js'
 import { ApiError, toApiError } from './errors.js'
 import type { Guards } from './guards.js'
 import { jsonBody, requireJson, toOutgoingRecord } from './notify-route.js'
+import { requestIdOf } from './request-id.js'
 
 export interface BatchLimits {
   maxItems: number
@@ -42,7 +43,7 @@ export function notifyBatchHandlers(
     // The whole batch counts against the caller's rate, or none of it is published.
     await guards.limits.publish(caller, items.length)
     const results = await Promise.all(
-      items.map((item) => publishOne(publisher, guards, caller, item, limits)),
+      items.map((item) => publishOne(publisher, guards, caller, item, requestIdOf(res), limits)),
     )
     const accepted = results.filter((result) => result.status === 202).length
     const answer: NotifyBatchAnswer = { accepted, failed: results.length - accepted, results }
@@ -67,11 +68,13 @@ async function publishOne(
   guards: Guards,
   caller: Caller,
   item: unknown,
+  requestId: string,
   limits: BatchLimits,
 ): Promise<BatchItemResult> {
   const validation = validateNotifyRequest(item)
   if (!validation.ok) return failure(400, validation.code, validation.message)
-  const record = toOutgoingRecord(validation.value)
+  // Every item of a batch carries the batch request's id.
+  const record = toOutgoingRecord(validation.value, requestId)
   if (Buffer.byteLength(record.value) > limits.maxItemBytes) {
     return failure(413, 'payload_too_large', `message is larger than ${limits.maxItemBytes} bytes`)
   }

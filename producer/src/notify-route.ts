@@ -1,12 +1,13 @@
 // POST /notify: validate → publish → answer 202 with where Kafka stored the record.
 
 import { validateNotifyRequest, type NotifyRequest } from '@herald/shared'
-import type { KafkaPublisher, OutgoingRecord } from '@herald/shared/kafka'
+import { REQUEST_ID_HEADER, type KafkaPublisher, type OutgoingRecord } from '@herald/shared/kafka'
 import express, { type RequestHandler } from 'express'
 
 import { assertMayPublish, callerOf } from './callers.js'
 import { ApiError } from './errors.js'
 import type { Guards } from './guards.js'
+import { requestIdOf } from './request-id.js'
 
 /** Accepts `application/json` and `application/*+json`, with or without parameters. */
 export function isJsonMediaType(contentType: string | undefined): boolean {
@@ -24,13 +25,17 @@ export function jsonBody(limit: number): RequestHandler {
   return express.json({ limit, strict: false, type: () => true })
 }
 
-/** The Kafka record of a validated notification. */
-export function toOutgoingRecord({ topic, message, key }: NotifyRequest): OutgoingRecord {
+/** The Kafka record of a validated notification, with the id of the request that posted it. */
+export function toOutgoingRecord(
+  { topic, message, key }: NotifyRequest,
+  requestId: string,
+): OutgoingRecord {
   return {
     topic,
     value: JSON.stringify(message),
     timestamp: Date.now(),
     ...(key === undefined ? {} : { key }),
+    headers: { [REQUEST_ID_HEADER]: requestId },
   }
 }
 
@@ -47,7 +52,9 @@ export function notifyHandlers(
     assertMayPublish(caller, topic)
     await guards.limits.publish(caller, 1)
     await guards.admitTopic(caller, topic)
-    res.status(202).json(await publisher.publish(toOutgoingRecord(validation.value)))
+    const receipt = await publisher.publish(toOutgoingRecord(validation.value, requestIdOf(res)))
+    res.locals.published = receipt
+    res.status(202).json(receipt)
   }
   return [guards.identify({ tokens: false }), requireJson, jsonBody(maxBodyBytes), publish]
 }

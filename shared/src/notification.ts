@@ -30,6 +30,12 @@ export interface Notification extends PublishReceipt {
   key: string | null
   /** The posted JSON value; a record that is not JSON (written by another client) arrives as a string. */
   message: unknown
+  /**
+   * The id of the `POST` that published it (nginx's `$request_id`, the producer's `X-Request-Id`
+   * answer header), which the producer's and consumers' logs carry too; null for a record written
+   * by another Kafka client.
+   */
+  requestId: string | null
 }
 
 /** One item's outcome in a `POST /notify/batch` answer, in the order the items were given. */

@@ -321,7 +321,7 @@ export const OPENAPI_DOCUMENT = {
       },
       Notification: {
         type: 'object',
-        required: ['topic', 'partition', 'offset', 'timestamp', 'key', 'message'],
+        required: ['topic', 'partition', 'offset', 'timestamp', 'key', 'message', 'requestId'],
         properties: {
           topic: ref('Topic'),
           partition: { type: 'integer', minimum: 0 },
@@ -329,6 +329,11 @@ export const OPENAPI_DOCUMENT = {
           timestamp: { type: 'integer' },
           key: { type: ['string', 'null'] },
           message: {},
+          requestId: {
+            type: ['string', 'null'],
+            description:
+              'The X-Request-Id of the POST that published it; null when another Kafka client wrote it',
+          },
         },
       },
       Messages: {

@@ -44,6 +44,7 @@ describe('delivery', () => {
     const sockets = await subscribersEverywhere(topic)
 
     const receipts: PublishReceipt[] = []
+    const requestIds: (string | null)[] = []
     for (let i = 0; i < 40; i++) {
       const answer = await postNotify<PublishReceipt>(stack().url, {
         topic,
@@ -52,13 +53,20 @@ describe('delivery', () => {
       })
       expect(answer.status).toBe(202)
       receipts.push(answer.body)
+      requestIds.push(answer.headers.get('x-request-id'))
     }
     // Same key, same partition: the last record arriving means every earlier one had its chance.
     for (const socket of sockets) {
       const received = await waitForMessages(socket, topic, receipts.length)
       expect(received.map((n) => n.message)).toEqual(receipts.map((_, i) => ({ seq: i })))
       expect(received.map((n) => n.offset)).toEqual(receipts.map((r) => r.offset))
-      expect(received[0]).toEqual({ ...receipts[0], key: 'one-key', message: { seq: 0 } })
+      expect(received.map((n) => n.requestId)).toEqual(requestIds)
+      expect(received[0]).toEqual({
+        ...receipts[0],
+        key: 'one-key',
+        message: { seq: 0 },
+        requestId: requestIds[0],
+      })
     }
     const sentinel = await postNotify<PublishReceipt>(stack().url, {
       topic,

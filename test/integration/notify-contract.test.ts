@@ -50,7 +50,8 @@ describe('POST /notify', () => {
       offset: '0',
       key: 'order-42',
       value: JSON.stringify({ order: 42, note: 'héllo' }),
-      headers: {},
+      // The request's id (nginx's $request_id), for its trail through the logs to the page.
+      headers: { 'herald-request-id': answer.headers.get('x-request-id') },
     })
   })
 

@@ -69,7 +69,7 @@ describe('recovery after a disconnect', () => {
 
     const replayed = socket.received.slice(before)
     expect(new Set(ids(replayed))).toEqual(
-      new Set(ids(missed.map((r) => ({ ...r, key: null, message: null })))),
+      new Set(ids(missed.map((r) => ({ ...r, key: null, message: null, requestId: null })))),
     )
     expect(ids(socket.received)).toHaveLength(new Set(ids(socket.received)).size)
     for (const partition of new Set(replayed.map((n) => n.partition))) {

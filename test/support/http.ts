@@ -14,14 +14,16 @@ export interface PostOptions {
   raw?: string
   /** Abort when no answer came in this long. */
   timeoutMs?: number
+  /** Sent besides Content-Type. */
+  headers?: Record<string, string>
 }
 
 export async function postNotify<T = PublishReceipt | ErrorBody>(
   baseUrl: string,
   body: unknown,
-  { contentType = 'application/json', raw, timeoutMs = 10_000 }: PostOptions = {},
+  { contentType = 'application/json', raw, timeoutMs = 10_000, headers: extra }: PostOptions = {},
 ): Promise<HttpAnswer<T>> {
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = { ...extra }
   if (contentType !== null) headers['content-type'] = contentType
   const response = await fetch(`${baseUrl}/notify`, {
     method: 'POST',

@@ -28,6 +28,7 @@ export function createBareSocketIo(options: Partial<ServerOptions> = {}): BareSo
       timestamp: Date.now(),
       key: key ?? null,
       message,
+      requestId: null,
     }
     io.to(topic).emit('notification', notification)
     const { key: _key, message: _message, ...receipt } = notification

@@ -13,6 +13,7 @@ export function notification(fields: Partial<Notification> & { timestamp: number
     offset: String(fields.timestamp),
     key: null,
     message: `message ${fields.timestamp}`,
+    requestId: null,
     ...fields,
   }
 }

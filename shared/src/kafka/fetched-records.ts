@@ -13,6 +13,19 @@ export interface ConsumedRecord {
   timestamp: number
   key: string | null
   value: Buffer | null
+  /** The id of the request that published it (its REQUEST_ID_HEADER), or null for other clients. */
+  requestId: string | null
+}
+
+/** The record header that carries the id of the `POST` that published it (nginx's $request_id). */
+export const REQUEST_ID_HEADER = 'herald-request-id'
+const REQUEST_ID_KEY = Buffer.from(REQUEST_ID_HEADER)
+
+function requestIdOf(headers: readonly (readonly [Buffer | null, Buffer | null])[]): string | null {
+  for (const [name, value] of headers) {
+    if (value !== null && name?.equals(REQUEST_ID_KEY) === true) return value.toString('utf8')
+  }
+  return null
 }
 
 export interface FetchedRecords {
@@ -45,6 +58,7 @@ export function recordsFromBatches(
         timestamp: Number(batch.firstTimestamp + record.timestampDelta),
         key: record.key?.toString('utf8') ?? null,
         value: record.value,
+        requestId: record.headers.length === 0 ? null : requestIdOf(record.headers),
       })
     }
   }

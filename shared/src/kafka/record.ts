@@ -22,5 +22,6 @@ export function toNotification(record: ConsumedRecord): Notification {
     timestamp: record.timestamp,
     key: record.key,
     message: decodeRecordValue(record.value),
+    requestId: record.requestId,
   }
 }

@@ -1,7 +1,7 @@
 import { IS_CONTROL, type RecordsBatch } from '@platformatic/kafka'
 import { describe, expect, it } from 'vitest'
 
-import { recordsFromBatches } from '../../src/kafka/fetched-records.js'
+import { recordsFromBatches, REQUEST_ID_HEADER } from '../../src/kafka/fetched-records.js'
 
 function batch(firstOffset: bigint, values: string[], attributes = 0): RecordsBatch {
   return {
@@ -40,6 +40,7 @@ describe('recordsFromBatches', () => {
         timestamp: 1000,
         key: 'k',
         value: Buffer.from('a'),
+        requestId: null,
       },
       {
         topic: 'orders',
@@ -48,9 +49,23 @@ describe('recordsFromBatches', () => {
         timestamp: 1001,
         key: null,
         value: Buffer.from('b'),
+        requestId: null,
       },
     ])
     expect(next).toBe(12n)
+  })
+
+  it('reads the id of the request that published a record from its header', () => {
+    const published = batch(0n, ['a', 'b', 'c'])
+    const [first, second] = published.records
+    if (first === undefined || second === undefined) throw new Error('no records')
+    first.headers = [[Buffer.from(REQUEST_ID_HEADER), Buffer.from('f0e1d2')]]
+    second.headers = [
+      [Buffer.from('other'), Buffer.from('x')],
+      [Buffer.from(REQUEST_ID_HEADER), null],
+    ]
+    const { records } = recordsFromBatches('t', 0, [published], 0n)
+    expect(records.map((record) => record.requestId)).toEqual(['f0e1d2', null, null])
   })
 
   it('skips the part of a batch before the offset asked for and stops at the end of a range', () => {

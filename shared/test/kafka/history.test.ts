@@ -10,6 +10,7 @@ const record = (partition: number, offset: number, timestamp: number): ConsumedR
   timestamp,
   key: null,
   value: Buffer.from('1'),
+  requestId: null,
 })
 
 const offsets = [

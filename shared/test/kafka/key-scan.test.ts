@@ -18,7 +18,15 @@ const log = {
     const records: ConsumedRecord[] = []
     for (let offset = from; offset < to; offset++) {
       const key = offset % BigInt(KEYED_EVERY) === 500n ? 'k' : `other-${offset}`
-      const record = { topic, partition, offset: String(offset), timestamp: 0, key, value: null }
+      const record = {
+        topic,
+        partition,
+        offset: String(offset),
+        timestamp: 0,
+        key,
+        value: null,
+        requestId: null,
+      }
       if (keep === undefined || keep(record)) records.push(record)
     }
     return Promise.resolve(records)

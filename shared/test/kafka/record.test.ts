@@ -20,7 +20,7 @@ describe('decodeRecordValue', () => {
 })
 
 describe('toNotification', () => {
-  it('carries the record id, key and decoded message', () => {
+  it('carries the record id, key, decoded message and the id of the request that published it', () => {
     expect(
       toNotification({
         topic: 'orders',
@@ -29,6 +29,7 @@ describe('toNotification', () => {
         timestamp: 1700000000000,
         key: 'k',
         value: Buffer.from('{"n":1}'),
+        requestId: 'a1b2',
       }),
     ).toEqual({
       topic: 'orders',
@@ -37,6 +38,7 @@ describe('toNotification', () => {
       timestamp: 1700000000000,
       key: 'k',
       message: { n: 1 },
+      requestId: 'a1b2',
     })
   })
 })
