@@ -243,9 +243,15 @@ export function createConsumerApp({
       })
     }
     if (path === '/metrics') {
-      void metrics.render().then(({ contentType, body }) => {
-        res.writeHead(200, { 'content-type': contentType }).end(body)
-      })
+      metrics.render().then(
+        ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body),
+        (error: unknown) => {
+          logger.error({ err: error }, 'could not render the metrics')
+          json(res, 500, {
+            error: { code: 'internal_error', message: 'could not render the metrics' },
+          })
+        },
+      )
       return
     }
     if (path === '/readyz') {

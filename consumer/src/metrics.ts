@@ -1,8 +1,9 @@
-// The consumer's metrics. The hot path only adds to plain numbers; each scrape reads them here, so
-// that a delivery costs no metric call. No label takes a topic, a key or a socket: the series are
-// the same with one topic or a million.
+// The consumer's metrics. Deliveries and most counts are plain numbers the hot path adds to, read
+// here at each scrape, so that a delivery costs no metric call; a broadcast record costs one
+// histogram observation. No label takes a topic, a key or a socket: the series are the same with
+// one topic or a million.
 
-import type { ServiceMetrics } from '@herald/shared/service'
+import { LATENCY_BUCKETS_SECONDS, type ServiceMetrics } from '@herald/shared/service'
 import { Counter, Gauge, Histogram } from 'prom-client'
 
 import type { PoisonReason } from './dead-letters.js'
@@ -27,10 +28,8 @@ export interface ConsumerMetrics {
   broadcastAfter(timestamp: number): void
 }
 
-/** Publish-to-broadcast delays from 1 ms to a minute (a consumer catching up after a failover). */
-const DELAY_BUCKETS = [
-  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
-]
+/** Publish-to-broadcast delays up to a minute: a consumer catching up after a failover. */
+const DELAY_BUCKETS = [...LATENCY_BUCKETS_SECONDS, 10, 30, 60]
 
 /** A counter whose value is kept elsewhere and read at each scrape. */
 function readCounter(

@@ -4,11 +4,10 @@
 
 import type { KafkaPublisher } from '@herald/shared/kafka'
 import { KafkaUnavailableError, TopicRejectedError } from '@herald/shared/kafka'
-import type { ServiceMetrics } from '@herald/shared/service'
+import { LATENCY_BUCKETS_SECONDS, type ServiceMetrics } from '@herald/shared/service'
 import type { RequestHandler } from 'express'
 import { Counter, Histogram } from 'prom-client'
 
-const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 
 export type InstrumentedPublisher = Pick<KafkaPublisher, 'publish' | 'connected'>
@@ -45,14 +44,14 @@ export function createProducerMetrics({ registry }: ServiceMetrics): ProducerMet
     name: 'herald_http_request_duration_seconds',
     help: 'Time from a request arriving to its answer sent, by method and route pattern',
     labelNames: ['method', 'route'] as const,
-    buckets: SECONDS_BUCKETS,
+    buckets: [...LATENCY_BUCKETS_SECONDS],
     registers: [registry],
   })
   const publishSeconds = new Histogram({
     name: 'herald_kafka_produce_duration_seconds',
     help: 'Time from a record handed to the publisher to Kafka acknowledging it (or failing)',
     labelNames: ['outcome'] as const,
-    buckets: SECONDS_BUCKETS,
+    buckets: [...LATENCY_BUCKETS_SECONDS],
     registers: [registry],
   })
   const published = new Counter({

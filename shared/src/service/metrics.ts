@@ -4,6 +4,11 @@
 
 import { collectDefaultMetrics, Registry } from 'prom-client'
 
+/** Latency buckets, 1 ms to 5 s, for every herald histogram (a service may add longer ones). */
+export const LATENCY_BUCKETS_SECONDS: readonly number[] = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+]
+
 export interface ServiceMetrics {
   registry: Registry
   /** The exposition text and its content type, for a `GET /metrics`. */
