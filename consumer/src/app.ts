@@ -40,6 +40,7 @@ import {
   type HeraldSocket,
   type SubscriptionSession,
 } from './socket-handlers.js'
+import { RecoveryTally } from './recovery-tally.js'
 import { createWorkLimit } from './work-limit.js'
 import { coalesceWritesPerTurn } from './write-coalescing.js'
 
@@ -82,6 +83,8 @@ export interface ConsumerAppDeps {
   consumedTopics: () => number
   /** Records left to read in the partitions this instance holds. */
   lag: () => number
+  /** Group generations joined and the time spent rebalancing (KafkaSubscriber.rebalances). */
+  rebalances: () => Readonly<{ joins: number; rebalancingMs: number }>
   /** Redis commands of the adapter sent and not yet answered. */
   redisPending: () => number
   /** Reads the log for the catch-up of a (re)subscribing socket. */
@@ -120,6 +123,7 @@ export function createConsumerApp({
   readiness,
   consumedTopics,
   lag,
+  rebalances,
   redisPending,
   catchUp,
   deadLetters,
@@ -155,6 +159,7 @@ export function createConsumerApp({
     poisonReason(record, config.maxRecordBytes) === undefined
   const subscribers = new Map<string, SubscriptionSession>()
   const resyncLimit = createWorkLimit(RESYNC_CONCURRENCY)
+  const recoveries = new RecoveryTally()
   const outboundQueues = new Map<string, Readonly<OutboundQueue>>()
   const instanceQueued: QueuedOutbound = { bytes: 0, packets: 0 }
   let slowConsumersCut = 0
@@ -213,6 +218,7 @@ export function createConsumerApp({
       verifier,
       tokenExpiryNoticeMs: config.tokenExpiryNoticeMs,
       resyncLimit,
+      onRecovery: (recovery) => recoveries.add(recovery),
       whenRoom: roomOnConnection(socket.conn, queued, config.outbound),
       logger,
     })
@@ -294,6 +300,10 @@ export function createConsumerApp({
     pauses: () => pressure.totals.pauses,
     pausedSeconds: () => pressure.totals.pausedMs / 1000,
     slowConsumersCut: () => slowConsumersCut,
+    rebalances: () => rebalances().joins,
+    rebalancingSeconds: () => rebalances().rebalancingMs / 1000,
+    recoveries: () => recoveries.byOutcome,
+    recordsReplayed: () => recoveries.replayed,
   })
   // A line per record is for following notifications (LOG_LEVEL=debug), not for every day: the
   // level is looked at once, so that a record costs nothing when it is off.

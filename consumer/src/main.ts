@@ -88,6 +88,7 @@ const { httpServer, io, deliver, interruptBroadcasts, resumeBroadcasts, stopWait
     }),
     consumedTopics: () => subscriber.topicCount,
     lag: () => subscriber.lag,
+    rebalances: () => subscriber.rebalances,
     redisPending: () => redisPub.commandQueue.length,
     catchUp: {
       reader,

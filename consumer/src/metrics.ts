@@ -7,6 +7,7 @@ import { LATENCY_BUCKETS_SECONDS, type ServiceMetrics } from '@herald/shared/ser
 import { Counter, Gauge, Histogram } from 'prom-client'
 
 import type { PoisonReason } from './dead-letters.js'
+import type { RecoveryOutcome } from './recovery-tally.js'
 
 /** What the consumer counts as it runs, read at each scrape. */
 export interface ConsumerReadings {
@@ -21,6 +22,10 @@ export interface ConsumerReadings {
   pauses: () => number
   pausedSeconds: () => number
   slowConsumersCut: () => number
+  rebalances: () => number
+  rebalancingSeconds: () => number
+  recoveries: () => Readonly<Record<RecoveryOutcome, number>>
+  recordsReplayed: () => number
 }
 
 export interface ConsumerMetrics {
@@ -45,6 +50,26 @@ function readCounter(
     collect() {
       this.reset()
       this.inc(read())
+    },
+  })
+}
+
+/** A counter per value of one label, read at each scrape from a record of counts by that value. */
+function readLabelledCounter(
+  registry: ServiceMetrics['registry'],
+  name: string,
+  help: string,
+  label: string,
+  read: () => Readonly<Record<string, number>>,
+): void {
+  new Counter({
+    name,
+    help,
+    labelNames: [label],
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const [value, count] of Object.entries(read())) this.inc({ [label]: value }, count)
     },
   })
 }
@@ -81,17 +106,13 @@ export function createConsumerMetrics(
     "Records this instance broadcast to their topic's rooms on every instance",
     readings.recordsBroadcast,
   )
-  new Counter({
-    name: 'herald_records_dead_lettered_total',
-    help: 'Records sent to the dead-letter topic instead of broadcast, by reason',
-    labelNames: ['reason'] as const,
-    registers: [registry],
-    collect() {
-      this.reset()
-      for (const [reason, count] of Object.entries(readings.deadLettered()))
-        this.inc({ reason }, count)
-    },
-  })
+  readLabelledCounter(
+    registry,
+    'herald_records_dead_lettered_total',
+    'Records sent to the dead-letter topic instead of broadcast, by reason',
+    'reason',
+    readings.deadLettered,
+  )
   readCounter(
     registry,
     'herald_deliveries_total',
@@ -134,6 +155,31 @@ export function createConsumerMetrics(
     'herald_slow_consumers_cut_total',
     'Sockets cut for not reading what they were sent',
     readings.slowConsumersCut,
+  )
+  readCounter(
+    registry,
+    'herald_rebalances_total',
+    'Consumer-group generations this instance joined (each rebalance it took part in)',
+    readings.rebalances,
+  )
+  readCounter(
+    registry,
+    'herald_rebalance_seconds_total',
+    'Time from learning of a rebalance to joining its generation: partitions that move are unread',
+    readings.rebalancingSeconds,
+  )
+  readLabelledCounter(
+    registry,
+    'herald_recoveries_total',
+    'Catch-ups of (re)subscribing sockets, one per entry, by verdict: new, recovered, or why not',
+    'verdict',
+    readings.recoveries,
+  )
+  readCounter(
+    registry,
+    'herald_records_replayed_total',
+    'Notifications replayed from Kafka to catching-up sockets',
+    readings.recordsReplayed,
   )
   const delay = new Histogram({
     name: 'herald_publish_to_broadcast_seconds',

@@ -11,6 +11,7 @@ import {
   type ErrorDetail,
   type Notification,
   type Position,
+  type RecoveryVerdict,
   type ServerToClientEvents,
   type SubscriptionAck,
   type TokenRefreshAck,
@@ -44,6 +45,8 @@ export interface SubscriptionDeps extends CatchUpDeps {
   tokenExpiryNoticeMs: number
   /** Bounds how many sockets of this instance resynchronise at once. */
   resyncLimit: WorkLimit
+  /** Told each catch-up's verdicts, for /metrics. */
+  onRecovery: (recovery: Readonly<Record<string, RecoveryVerdict>>) => void
   /**
    * Undefined while the socket's outbound queue has room; otherwise resolves once its transport
    * took the queue (or the connection closed), so a long replay never cuts its own socket.
@@ -228,6 +231,7 @@ async function subscribe(
     await socket.join(request.entries.map(roomOf))
     const result = await catchUp(deps, request, replayTo(socket, deps))
     replayedBelow = result.replayedBelow
+    deps.onRecovery(result.recovery)
     remember(result.positions)
     return {
       ok: true,
@@ -270,6 +274,7 @@ async function resync(
       catchUp(deps, { entries, positions }, replayTo(socket, deps)),
     )
     replayedBelow = result.replayedBelow
+    deps.onRecovery(result.recovery)
     remember(result.positions)
     socket.emit('resync', {
       reason: 'broadcast_interrupted',

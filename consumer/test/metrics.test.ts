@@ -17,6 +17,10 @@ function counted() {
     pauses: 0,
     pausedSeconds: 0,
     slowConsumersCut: 0,
+    rebalances: 0,
+    rebalancingSeconds: 0,
+    recoveries: { new: 0, recovered: 0, position_expired: 0, unknown_position: 0, scan_limit: 0 },
+    recordsReplayed: 0,
   }
 }
 
@@ -35,6 +39,10 @@ function setUp() {
     pauses: () => state.pauses,
     pausedSeconds: () => state.pausedSeconds,
     slowConsumersCut: () => state.slowConsumersCut,
+    rebalances: () => state.rebalances,
+    rebalancingSeconds: () => state.rebalancingSeconds,
+    recoveries: () => state.recoveries,
+    recordsReplayed: () => state.recordsReplayed,
   })
   return { state, metrics, scrape: async () => (await service.render()).body }
 }
@@ -47,6 +55,9 @@ describe('createConsumerMetrics', () => {
     state.sockets = 3
     state.paused = true
     state.deadLettered.too_large = 2
+    state.rebalances = 4
+    state.recoveries.recovered = 7
+    state.recordsReplayed = 31
     let body = await scrape()
     expect(body).toContain('herald_records_consumed_total 5')
     expect(body).toContain('herald_deliveries_total 12')
@@ -55,6 +66,10 @@ describe('createConsumerMetrics', () => {
     expect(body).toContain('herald_records_dead_lettered_total{reason="too_large"} 2')
     // Every reason has its series from the start, at 0 until it happens.
     expect(body).toContain('herald_records_dead_lettered_total{reason="not_utf8"} 0')
+    expect(body).toContain('herald_rebalances_total 4')
+    expect(body).toContain('herald_recoveries_total{verdict="recovered"} 7')
+    expect(body).toContain('herald_recoveries_total{verdict="position_expired"} 0')
+    expect(body).toContain('herald_records_replayed_total 31')
 
     state.recordsConsumed = 9
     state.paused = false

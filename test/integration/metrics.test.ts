@@ -8,6 +8,7 @@ import { heraldSeries, scrapeMetrics, total, type Scrape } from '../support/metr
 import {
   connectSubscriber,
   subscribe,
+  subscribeRaw,
   waitForMessages,
   type Subscriber,
 } from '../support/sockets.js'
@@ -67,6 +68,31 @@ describe('metrics', () => {
     // The process's own figures are there too.
     for (const scrape of [...producers, ...consumers])
       expect(scrape.has('process_cpu_seconds_total')).toBe(true)
+  })
+
+  it('count catch-ups by verdict, the records they replayed, and the group generations joined', async () => {
+    const topic = uniqueTopic('metrics-recovery')
+    const consumer = urlsOf('consumer')[0] as string
+    const before = await scrapeMetrics(consumer)
+    const first = await connectSubscriber(consumer)
+    const start = await subscribeRaw(first, [topic])
+    const count = 5
+    for (let i = 0; i < count; i += 1) await postAccepted(stack().url, { topic, message: i })
+    await waitForMessages(first, topic, count)
+    // A client back from where the first one started: every record since is replayed.
+    const second = await connectSubscriber(consumer)
+    const back = await subscribeRaw(second, [topic], start.positions)
+    expect(back.recovery?.[topic]).toEqual({ status: 'recovered', replayed: count })
+
+    const after = await scrapeMetrics(consumer)
+    const grew = (series: string): number => total([after], series) - total([before], series)
+    expect(grew('herald_recoveries_total{verdict="new"}')).toBe(1)
+    expect(grew('herald_recoveries_total{verdict="recovered"}')).toBe(1)
+    expect(grew('herald_recoveries_total{verdict="position_expired"}')).toBe(0)
+    expect(grew('herald_records_replayed_total')).toBe(count)
+    // Every consumer joined its group's generations at least once since it started.
+    for (const scrape of await scrapeAll('consumer'))
+      expect(scrape.get('herald_rebalances_total')).toBeGreaterThanOrEqual(1)
   })
 
   it('are per instance: the entry point does not serve them', async () => {

@@ -79,6 +79,9 @@ export class KafkaSubscriber {
   #settled = false
   /** No commits between a rebalance's start and its end: they would fail and drop partitions. */
   #rebalancing = false
+  /** When the rebalance under way began, if one is. */
+  #rebalanceStartedAt: number | undefined
+  readonly #rebalanceTotals = { joins: 0, rebalancingMs: 0 }
   #joining: Promise<void> | undefined
   #joinAgain = false
   /** The library's assignment last looked at, to notice when it changes. */
@@ -115,6 +118,15 @@ export class KafkaSubscriber {
   /** True once the group was joined (or there is nothing to consume yet). */
   get ready(): boolean {
     return this.#joined
+  }
+
+  /**
+   * Group generations this member joined (every rebalance it took part in, its first join
+   * included), and the time from learning of a rebalance to having joined its new generation:
+   * commits wait meanwhile, and partitions that move are read by nobody.
+   */
+  get rebalances(): Readonly<{ joins: number; rebalancingMs: number }> {
+    return this.#rebalanceTotals
   }
 
   /** How many topics this process consumes now. */
@@ -223,10 +235,16 @@ export class KafkaSubscriber {
     this.#joins = new GroupJoins(consumer)
     consumer.on('consumer:group:rebalance', () => {
       this.#rebalancing = true
+      this.#rebalanceStartedAt ??= Date.now()
       this.#syncAssignment(true)
     })
     consumer.on('consumer:group:join', ({ generationId }) => {
       this.#rebalancing = false
+      this.#rebalanceTotals.joins += 1
+      if (this.#rebalanceStartedAt !== undefined) {
+        this.#rebalanceTotals.rebalancingMs += Date.now() - this.#rebalanceStartedAt
+        this.#rebalanceStartedAt = undefined
+      }
       this.#settled = true
       this.#syncAssignment(false)
       this.#joinedGeneration = consumer.generationId
