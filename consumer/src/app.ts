@@ -4,6 +4,7 @@
 import {
   roomsForRecord,
   type ClientToServerEvents,
+  type ErrorCode,
   type ServerToClientEvents,
 } from '@herald/shared'
 import type { TokenVerifier } from '@herald/shared/access'
@@ -33,6 +34,8 @@ import {
   type OutboundQueue,
   type QueuedOutbound,
 } from './outbound-limit.js'
+import { RecoveryTally } from './recovery-tally.js'
+import { RefusalTally, type RefusedCaller } from './refusal-tally.js'
 import { AFFINITY_HEADER, sessionIdFromAffinity } from './session-id.js'
 import { admitSockets, type SocketAccess } from './socket-access.js'
 import {
@@ -40,7 +43,6 @@ import {
   type HeraldSocket,
   type SubscriptionSession,
 } from './socket-handlers.js'
-import { RecoveryTally } from './recovery-tally.js'
 import { createWorkLimit } from './work-limit.js'
 import { coalesceWritesPerTurn } from './write-coalescing.js'
 
@@ -147,19 +149,22 @@ export function createConsumerApp({
   io.engine.generateId = (req: IncomingMessage) =>
     sessionIdFromAffinity(req.headers[AFFINITY_HEADER], (id) => id in sessions) ?? randomId(req)
 
+  const recoveries = new RecoveryTally()
+  const refusals = new RefusalTally()
+  const countRefusal = (code: ErrorCode, caller: RefusedCaller): void => refusals.add(code, caller)
   io.use(
     admitSockets({
       verifier,
       slots,
       socketsPerSubject: config.socketsPerSubjectLimit,
       socketsPerAddress: config.socketsPerAddressLimit,
+      onRefused: countRefusal,
     }),
   )
   const deliverable = (record: ConsumedRecord): boolean =>
     poisonReason(record, config.maxRecordBytes) === undefined
   const subscribers = new Map<string, SubscriptionSession>()
   const resyncLimit = createWorkLimit(RESYNC_CONCURRENCY)
-  const recoveries = new RecoveryTally()
   const outboundQueues = new Map<string, Readonly<OutboundQueue>>()
   const instanceQueued: QueuedOutbound = { bytes: 0, packets: 0 }
   let slowConsumersCut = 0
@@ -219,6 +224,7 @@ export function createConsumerApp({
       tokenExpiryNoticeMs: config.tokenExpiryNoticeMs,
       resyncLimit,
       onRecovery: (recovery) => recoveries.add(recovery),
+      onRefused: countRefusal,
       whenRoom: roomOnConnection(socket.conn, queued, config.outbound),
       logger,
     })
@@ -304,6 +310,7 @@ export function createConsumerApp({
     rebalancingSeconds: () => rebalances().rebalancingMs / 1000,
     recoveries: () => recoveries.byOutcome,
     recordsReplayed: () => recoveries.replayed,
+    refusals: () => refusals.counts(),
   })
   // A line per record is for following notifications (LOG_LEVEL=debug), not for every day: the
   // level is looked at once, so that a record costs nothing when it is off.

@@ -8,6 +8,7 @@ import { Counter, Gauge, Histogram } from 'prom-client'
 
 import type { PoisonReason } from './dead-letters.js'
 import type { RecoveryOutcome } from './recovery-tally.js'
+import type { RefusalCount } from './refusal-tally.js'
 
 /** What the consumer counts as it runs, read at each scrape. */
 export interface ConsumerReadings {
@@ -26,6 +27,7 @@ export interface ConsumerReadings {
   rebalancingSeconds: () => number
   recoveries: () => Readonly<Record<RecoveryOutcome, number>>
   recordsReplayed: () => number
+  refusals: () => readonly RefusalCount[]
 }
 
 export interface ConsumerMetrics {
@@ -70,6 +72,30 @@ function readLabelledCounter(
     collect() {
       this.reset()
       for (const [value, count] of Object.entries(read())) this.inc({ [label]: value }, count)
+    },
+  })
+}
+
+/** A counter of some of the refusals, labelled by `labelsOf` (undefined: not this counter's). */
+function readRefusals(
+  registry: ServiceMetrics['registry'],
+  name: string,
+  help: string,
+  labelNames: readonly string[],
+  labelsOf: (refusal: RefusalCount) => Record<string, string> | undefined,
+  read: () => readonly RefusalCount[],
+): void {
+  new Counter({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const refusal of read()) {
+        const labels = labelsOf(refusal)
+        if (labels !== undefined) this.inc(labels, refusal.count)
+      }
     },
   })
 }
@@ -180,6 +206,22 @@ export function createConsumerMetrics(
     'herald_records_replayed_total',
     'Notifications replayed from Kafka to catching-up sockets',
     readings.recordsReplayed,
+  )
+  readRefusals(
+    registry,
+    'herald_auth_failures_total',
+    "Handshakes and subscriptions refused for their token or its grants, by key ('token', 'none' or 'open': never a subject) and reason",
+    ['key', 'reason'],
+    ({ kind, code, caller }) => (kind === 'auth' ? { key: caller, reason: code } : undefined),
+    readings.refusals,
+  )
+  readRefusals(
+    registry,
+    'herald_limits_hit_total',
+    'Handshakes and subscriptions refused by a limit (sockets per subject or address, subscribes per window, topics per socket)',
+    ['limit', 'key'],
+    ({ kind, code, caller }) => (kind === 'limit' ? { limit: code, key: caller } : undefined),
+    readings.refusals,
   )
   const delay = new Histogram({
     name: 'herald_publish_to_broadcast_seconds',

@@ -8,6 +8,8 @@ import { TokenError, type TokenGrant, type TokenVerifier } from '@herald/shared/
 import type { SlotLimiter, SlotRequest } from '@herald/shared/limits'
 import type { Socket } from 'socket.io'
 
+import type { RefusedCaller } from './refusal-tally.js'
+
 /** What the handshake decided, kept on `socket.data` for the socket's lifetime. */
 export interface SocketAccess {
   /** The token's grant; undefined in open mode, where a socket may watch everything. */
@@ -20,6 +22,8 @@ export interface AdmissionDeps {
   slots: Pick<SlotLimiter, 'acquire' | 'release'>
   socketsPerSubject: number
   socketsPerAddress: number
+  /** Told each refused handshake's code and who was refused, for /metrics. */
+  onRefused: (code: ErrorCode, caller: RefusedCaller) => void
 }
 
 type Next = (error?: Error) => void
@@ -43,13 +47,24 @@ export function admitSockets({
   slots,
   socketsPerSubject,
   socketsPerAddress,
+  onRefused,
 }: AdmissionDeps): (socket: Socket, next: Next) => void {
   return (socket, next) => {
     void admit(socket).then(
       () => next(),
-      (error: unknown) =>
-        next(error instanceof Error ? error : handshakeRefusal('internal_error', String(error))),
+      (error: unknown) => {
+        const refusal =
+          error instanceof Error ? error : handshakeRefusal('internal_error', String(error))
+        const code = (refusal as { data?: Partial<ErrorDetail> }).data?.code
+        if (code !== undefined) onRefused(code, refusedCaller(socket))
+        next(refusal)
+      },
     )
+  }
+
+  function refusedCaller(socket: Socket): RefusedCaller {
+    if (verifier === undefined) return 'open'
+    return socket.handshake.auth.token === undefined ? 'none' : 'token'
   }
 
   async function admit(socket: Socket): Promise<void> {

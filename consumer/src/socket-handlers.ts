@@ -8,6 +8,7 @@ import {
   parseSubscription,
   roomOf,
   type ClientToServerEvents,
+  type ErrorCode,
   type ErrorDetail,
   type Notification,
   type Position,
@@ -22,6 +23,7 @@ import type { DefaultEventsMap, Socket } from 'socket.io'
 
 import { catchUp, type CatchUpDeps } from './catch-up.js'
 import type { Holds, OffsetsByPartition } from './holding-adapter.js'
+import type { RefusedCaller } from './refusal-tally.js'
 import { resumePositions } from './resume-positions.js'
 import type { SocketAccess } from './socket-access.js'
 import { watchTokenLifetime } from './token-lifetime.js'
@@ -45,6 +47,8 @@ export interface SubscriptionDeps extends CatchUpDeps {
   tokenExpiryNoticeMs: number
   /** Bounds how many sockets of this instance resynchronise at once. */
   resyncLimit: WorkLimit
+  /** Told each refused subscribe, unsubscribe or refresh: its code and who was refused. */
+  onRefused: (code: ErrorCode, caller: RefusedCaller) => void
   /** Told each catch-up's verdicts, for /metrics. */
   onRecovery: (recovery: Readonly<Record<string, RecoveryVerdict>>) => void
   /**
@@ -78,7 +82,14 @@ export function registerSubscriptionHandlers(
 ): SubscriptionSession {
   let queue: Promise<void> = Promise.resolve()
   const serially = <T>(work: () => Promise<T>, ack: unknown): void => {
-    queue = queue.then(async () => reply(ack, await work()))
+    queue = queue.then(async () => {
+      const answer = await work()
+      const refused = (answer as { ok?: boolean; error?: ErrorDetail } | undefined)?.error
+      if (refused !== undefined) {
+        deps.onRefused(refused.code, socket.data.grant === undefined ? 'open' : 'token')
+      }
+      reply(ack, answer)
+    })
   }
   /** Per topic, where the last catch-up that read it ended: the socket has every record below. */
   const acked: Record<string, Position> = {}

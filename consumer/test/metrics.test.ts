@@ -2,6 +2,7 @@ import { createServiceMetrics } from '@herald/shared/service'
 import { describe, expect, it } from 'vitest'
 
 import { createConsumerMetrics } from '../src/metrics.js'
+import type { RefusalCount } from '../src/refusal-tally.js'
 
 /** What a consumer would have counted; the metrics read it at each scrape. */
 function counted() {
@@ -21,6 +22,7 @@ function counted() {
     rebalancingSeconds: 0,
     recoveries: { new: 0, recovered: 0, position_expired: 0, unknown_position: 0, scan_limit: 0 },
     recordsReplayed: 0,
+    refusals: [] as RefusalCount[],
   }
 }
 
@@ -43,6 +45,7 @@ function setUp() {
     rebalancingSeconds: () => state.rebalancingSeconds,
     recoveries: () => state.recoveries,
     recordsReplayed: () => state.recordsReplayed,
+    refusals: () => state.refusals,
   })
   return { state, metrics, scrape: async () => (await service.render()).body }
 }
@@ -58,6 +61,10 @@ describe('createConsumerMetrics', () => {
     state.rebalances = 4
     state.recoveries.recovered = 7
     state.recordsReplayed = 31
+    state.refusals.push(
+      { kind: 'auth', code: 'token_expired', caller: 'token', count: 2 },
+      { kind: 'limit', code: 'too_many_topics', caller: 'token', count: 3 },
+    )
     let body = await scrape()
     expect(body).toContain('herald_records_consumed_total 5')
     expect(body).toContain('herald_deliveries_total 12')
@@ -70,6 +77,8 @@ describe('createConsumerMetrics', () => {
     expect(body).toContain('herald_recoveries_total{verdict="recovered"} 7')
     expect(body).toContain('herald_recoveries_total{verdict="position_expired"} 0')
     expect(body).toContain('herald_records_replayed_total 31')
+    expect(body).toContain('herald_auth_failures_total{key="token",reason="token_expired"} 2')
+    expect(body).toContain('herald_limits_hit_total{limit="too_many_topics",key="token"} 3')
 
     state.recordsConsumed = 9
     state.paused = false

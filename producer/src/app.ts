@@ -145,7 +145,7 @@ export function createProducerApp({
   app.use((req, _res, next) => {
     next(new ApiError(404, 'not_found', `no route for ${req.method} ${req.path}`))
   })
-  app.use(errorHandler(config, logger))
+  app.use(errorHandler(config, logger, metrics.producer.refused))
   return app
 }
 

@@ -3,7 +3,7 @@
 
 import { errorBody, type ErrorCode } from '@herald/shared'
 import { KafkaUnavailableError, TopicExistsError, TopicRejectedError } from '@herald/shared/kafka'
-import type { ErrorRequestHandler } from 'express'
+import type { ErrorRequestHandler, Request, Response } from 'express'
 import type { Logger } from '@herald/shared/service'
 
 /** A failure with the HTTP answer it deserves. */
@@ -59,9 +59,13 @@ export function toApiError(
   return undefined
 }
 
+/** Told every error answer, e.g. to count refusals (metrics.ts). */
+export type ErrorAnswered = (code: ErrorCode, req: Request, res: Response) => void
+
 export function errorHandler(
   limits: { maxBodyBytes: number; retryAfterSeconds: number },
   logger: Logger,
+  answered: ErrorAnswered,
 ): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const apiError = toApiError(error, limits)
@@ -70,6 +74,7 @@ export function errorHandler(
     }
     const answer =
       apiError ?? new ApiError(500, 'internal_error', 'unexpected error; see the producer log')
+    answered(answer.code, req, res)
     res.status(answer.status).set(answer.headers).json(errorBody(answer.code, answer.message))
   }
 }

@@ -2,11 +2,14 @@
 // Kafka by outcome. Routes are Express's patterns (`/topics/:topic`), never the path asked for, so
 // topics and keys never become label values.
 
+import { refusalKind, type ErrorCode } from '@herald/shared'
 import type { KafkaPublisher } from '@herald/shared/kafka'
 import { KafkaUnavailableError, TopicRejectedError } from '@herald/shared/kafka'
 import { LATENCY_BUCKETS_SECONDS, type ServiceMetrics } from '@herald/shared/service'
-import type { RequestHandler } from 'express'
+import type { Request, RequestHandler, Response } from 'express'
 import { Counter, Histogram } from 'prom-client'
+
+import type { Caller } from './callers.js'
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 
@@ -17,6 +20,18 @@ export interface ProducerMetrics {
   httpRequests: RequestHandler
   /** The same publisher, its publishes timed and counted. */
   instrument(publisher: InstrumentedPublisher): InstrumentedPublisher
+  /** Counts an error answer that is an auth failure (401, 403) or a limit hit (413, 429). */
+  refused: (code: ErrorCode, req: Request, res: Response) => void
+}
+
+/**
+ * Who was refused, as a bounded label: a publisher key's name (the operator's keyring), never a
+ * secret or a token's subject; `token` for any subscriber token, `none` without a credential and
+ * `unknown` for one that named no key.
+ */
+export function refusedCaller(caller: Caller | undefined, hadCredential: boolean): string {
+  if (caller === undefined) return hadCredential ? 'unknown' : 'none'
+  return caller.kind === 'key' ? caller.key.name : caller.kind
 }
 
 /** The route's pattern, or `unmatched` for a request no route took (a 404). */
@@ -66,6 +81,19 @@ export function createProducerMetrics({ registry }: ServiceMetrics): ProducerMet
     registers: [registry],
   })
 
+  const authFailures = new Counter({
+    name: 'herald_auth_failures_total',
+    help: 'Requests refused for their credential (401) or its grants (403), by key name and reason',
+    labelNames: ['key', 'reason'] as const,
+    registers: [registry],
+  })
+  const limitsHit = new Counter({
+    name: 'herald_limits_hit_total',
+    help: 'Requests refused by a limit (429 rate_limited, 413 payload_too_large), by key name',
+    labelNames: ['limit', 'key'] as const,
+    registers: [registry],
+  })
+
   // Every outcome and error has its series from the start, at 0 until it happens.
   for (const outcome of ['acknowledged', 'failed']) publishSeconds.zero({ outcome })
   for (const error of PUBLISH_ERRORS) publishErrors.inc({ error }, 0)
@@ -81,6 +109,14 @@ export function createProducerMetrics({ registry }: ServiceMetrics): ProducerMet
         requestSeconds.observe({ method, route }, seconds)
       })
       next()
+    },
+    refused: (code, req, res) => {
+      const kind = refusalKind(code)
+      if (kind === undefined) return
+      const caller = res.locals.caller as Caller | undefined
+      const key = refusedCaller(caller, req.headers.authorization !== undefined)
+      if (kind === 'auth') authFailures.inc({ key, reason: code })
+      else limitsHit.inc({ limit: code, key })
     },
     instrument(publisher) {
       const publish: KafkaPublisher['publish'] = async (record) => {

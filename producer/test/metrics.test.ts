@@ -2,7 +2,12 @@ import { KafkaUnavailableError, TopicRejectedError } from '@herald/shared/kafka'
 import { createServiceMetrics } from '@herald/shared/service'
 import { describe, expect, it } from 'vitest'
 
-import { createProducerMetrics, publishErrorLabel, routeLabel } from '../src/metrics.js'
+import {
+  createProducerMetrics,
+  publishErrorLabel,
+  refusedCaller,
+  routeLabel,
+} from '../src/metrics.js'
 
 const receipt = { topic: 't', partition: 0, offset: '7', timestamp: 1_765_000_000_000 }
 
@@ -24,7 +29,43 @@ describe('publishErrorLabel', () => {
   })
 })
 
+describe('refusedCaller', () => {
+  it("names a key by its name and never takes a token's subject", () => {
+    const key = { name: 'billing', publish: ['orders'], createTopics: false } as never
+    expect(refusedCaller({ kind: 'key', key }, true)).toBe('billing')
+    expect(refusedCaller({ kind: 'token', grant: { subject: 'user-7' } as never }, true)).toBe(
+      'token',
+    )
+    expect(refusedCaller(undefined, true)).toBe('unknown')
+    expect(refusedCaller(undefined, false)).toBe('none')
+  })
+})
+
 describe('createProducerMetrics', () => {
+  it('counts 401 and 403 as auth failures, 413 and 429 as limits hit, and nothing else', async () => {
+    const service = createServiceMetrics()
+    const metrics = createProducerMetrics(service)
+    const key = { name: 'news', publish: ['news'], createTopics: false }
+    const asKey = { locals: { caller: { kind: 'key', key } } } as never
+    const anonymous = { locals: {} } as never
+    const withHeader = { headers: { authorization: 'Bearer nope' } } as never
+    const without = { headers: {} } as never
+    metrics.refused('unauthorized', withHeader, anonymous)
+    metrics.refused('unauthorized', without, anonymous)
+    metrics.refused('forbidden', withHeader, asKey)
+    metrics.refused('rate_limited', withHeader, asKey)
+    metrics.refused('rate_limited', withHeader, asKey)
+    metrics.refused('payload_too_large', withHeader, asKey)
+    metrics.refused('invalid_json', withHeader, asKey)
+    const { body } = await service.render()
+    expect(body).toContain('herald_auth_failures_total{key="unknown",reason="unauthorized"} 1')
+    expect(body).toContain('herald_auth_failures_total{key="none",reason="unauthorized"} 1')
+    expect(body).toContain('herald_auth_failures_total{key="news",reason="forbidden"} 1')
+    expect(body).toContain('herald_limits_hit_total{limit="rate_limited",key="news"} 2')
+    expect(body).toContain('herald_limits_hit_total{limit="payload_too_large",key="news"} 1')
+    expect(body).not.toContain('invalid_json')
+  })
+
   it('counts acknowledged and failed publishes and keeps the publisher working', async () => {
     const service = createServiceMetrics()
     const metrics = createProducerMetrics(service)

@@ -43,3 +43,15 @@ export interface ErrorBody {
 export function errorBody(code: ErrorCode, message: string): ErrorBody {
   return { error: { code, message } }
 }
+
+/**
+ * What a refusal says about its caller, for /metrics: a credential or its grants failed (`auth`),
+ * or a limit was reached (`limit`); anything else is no refusal of the caller. (`slow_consumer` is
+ * counted on its own, as a cut.)
+ */
+export function refusalKind(code: ErrorCode): 'auth' | 'limit' | undefined {
+  if (code === 'unauthorized' || code === 'token_expired' || code === 'forbidden') return 'auth'
+  if (code === 'rate_limited' || code === 'too_many_topics' || code === 'payload_too_large')
+    return 'limit'
+  return undefined
+}

@@ -5,6 +5,7 @@ import { hashKey } from '@herald/shared/access'
 import { describe, expect, it } from 'vitest'
 
 import { accessEnv, call, token, type Answer } from '../support/access.js'
+import { scrapeMetrics, total } from '../support/metrics.js'
 import { useTestStack } from '../support/stack.js'
 import { uniqueTopic } from '../support/topics.js'
 
@@ -245,6 +246,29 @@ describe('limits shared by both producers', () => {
         })
       ).status,
     ).toBe(202)
+  })
+
+  it('counts refusals on /metrics by key name and reason, never by a secret', async () => {
+    const [first] = producers()
+    const before = await scrapeMetrics(first)
+    const notify = (bearer?: string): Promise<Answer> =>
+      call(`${first}/notify`, {
+        method: 'POST',
+        ...(bearer === undefined ? {} : { bearer }),
+        body: { topic: 'orders', message: 1 },
+      })
+    expectError(await notify(), 401, 'unauthorized')
+    expectError(await notify('hk_nobody_knows_this_key_00000000'), 401, 'unauthorized')
+    expectError(await notify(NEWS), 403, 'forbidden')
+    const after = await scrapeMetrics(first)
+    const grew = (series: string): number => total([after], series) - total([before], series)
+    expect(grew('herald_auth_failures_total{key="none",reason="unauthorized"}')).toBe(1)
+    expect(grew('herald_auth_failures_total{key="unknown",reason="unauthorized"}')).toBe(1)
+    expect(grew('herald_auth_failures_total{key="news",reason="forbidden"}')).toBe(1)
+    for (const series of after.keys()) {
+      expect(series).not.toContain(NEWS)
+      expect(series).not.toContain('hk_nobody')
+    }
   })
 
   it('counts one topic-creation limit for a key, whichever producer answers', async () => {

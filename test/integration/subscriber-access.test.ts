@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { accessEnv, call, token, TOKEN_SECRET } from '../support/access.js'
+import { scrapeMetrics, total } from '../support/metrics.js'
 import {
   connectRefused,
   connectSubscriber,
@@ -327,5 +328,23 @@ describe('health', () => {
       expect(health.body).not.toHaveProperty('warning')
     }
     expect(TOKEN_SECRET.length).toBeGreaterThanOrEqual(32)
+  })
+})
+
+describe('refusals on /metrics', () => {
+  it('count handshakes and subscriptions refused, by reason, never by subject', async () => {
+    const consumer = consumers()[0] as string
+    const before = await scrapeMetrics(consumer)
+    expect((await connectRefused(consumer)).data?.code).toBe('unauthorized')
+    const topic = uniqueTopic('refused')
+    const socket = await connectSubscriber(consumer, {
+      token: await token('metrics-subject', [topic]),
+    })
+    expect(await subscribe(socket, ['*'])).toEqual(forbidden('*'))
+    const after = await scrapeMetrics(consumer)
+    const grew = (series: string): number => total([after], series) - total([before], series)
+    expect(grew('herald_auth_failures_total{key="none",reason="unauthorized"}')).toBe(1)
+    expect(grew('herald_auth_failures_total{key="token",reason="forbidden"}')).toBe(1)
+    for (const series of after.keys()) expect(series).not.toContain('metrics-subject')
   })
 })
