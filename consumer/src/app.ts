@@ -87,6 +87,8 @@ export interface ConsumerAppDeps {
   lag: () => number
   /** Group generations joined and the time spent rebalancing (KafkaSubscriber.rebalances). */
   rebalances: () => Readonly<{ joins: number; rebalancingMs: number }>
+  /** The whole group's lag as Kafka last said (group-lag-watch.ts). */
+  groupLag: () => number
   /** Redis commands of the adapter sent and not yet answered. */
   redisPending: () => number
   /** Reads the log for the catch-up of a (re)subscribing socket. */
@@ -126,6 +128,7 @@ export function createConsumerApp({
   consumedTopics,
   lag,
   rebalances,
+  groupLag,
   redisPending,
   catchUp,
   deadLetters,
@@ -302,6 +305,7 @@ export function createConsumerApp({
     sockets: () => io.engine.clientsCount,
     subscriptions: () => subscriptionCount(io),
     lagRecords: lag,
+    groupLagRecords: groupLag,
     paused: () => pressure.cause !== undefined,
     pauses: () => pressure.totals.pauses,
     pausedSeconds: () => pressure.totals.pausedMs / 1000,

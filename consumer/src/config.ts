@@ -48,6 +48,8 @@ export interface ConsumerConfig {
   pressure: PressureLimits
   /** Records left to read in its partitions past which the instance says it is behind. */
   behindLagRecords: number
+  /** How often the group's lag is read from Kafka for /metrics. */
+  groupLagIntervalMs: number
 }
 
 export function readConsumerConfig(env: Env): Readonly<ConsumerConfig> {
@@ -99,6 +101,10 @@ export function readConsumerConfig(env: Env): Readonly<ConsumerConfig> {
       maxRedisPending: read.int('HERALD_REDIS_MAX_PENDING', 10_000, { min: 1, max: 10_000_000 }),
     },
     behindLagRecords: read.int('HERALD_BEHIND_LAG_RECORDS', 1000, { min: 1, max: 1_000_000_000 }),
+    groupLagIntervalMs: read.int('HERALD_GROUP_LAG_INTERVAL_MS', 10_000, {
+      min: 100,
+      max: 600_000,
+    }),
   }
   if (config.outbound.maxQueuedBytes < config.maxRecordBytes)
     read.problem(

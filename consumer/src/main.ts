@@ -4,6 +4,7 @@
 import { createAdapter } from '@socket.io/redis-adapter'
 import {
   createKafkaClient,
+  GroupLagReader,
   KafkaLogReader,
   KafkaPublisher,
   KafkaSubscriber,
@@ -19,6 +20,7 @@ import { once } from 'node:events'
 import { createConsumerApp, OPEN_ACCESS_WARNING } from './app.js'
 import { readConsumerConfig } from './config.js'
 import { DeadLetters } from './dead-letters.js'
+import { watchGroupLag } from './group-lag-watch.js'
 
 const config = readConsumerConfig(process.env)
 const logger = createLogger(config.instance, config.logLevel)
@@ -75,6 +77,16 @@ const deadLetterPublisher = new KafkaPublisher(
   logger,
 )
 
+const groupLagReader = new GroupLagReader(kafka, {
+  groupId: config.groupId,
+  topicPrefix: config.topicPrefix,
+  ignoredTopics: [config.deadLetterTopic],
+})
+const groupLag = watchGroupLag(() => groupLagReader.read(), {
+  intervalMs: config.groupLagIntervalMs,
+  logger,
+})
+
 let draining = false
 const { httpServer, io, deliver, interruptBroadcasts, resumeBroadcasts, stopWaiting } =
   createConsumerApp({
@@ -89,6 +101,7 @@ const { httpServer, io, deliver, interruptBroadcasts, resumeBroadcasts, stopWait
     consumedTopics: () => subscriber.topicCount,
     lag: () => subscriber.lag,
     rebalances: () => subscriber.rebalances,
+    groupLag: groupLag.latest,
     redisPending: () => redisPub.commandQueue.length,
     catchUp: {
       reader,
@@ -154,11 +167,13 @@ onShutdownSignal(
   async () => {
     draining = true
     stopWaiting()
+    groupLag.stop()
     // Hand partitions to the other instances first; they keep broadcasting through Redis.
     await subscriber.stop()
     await reader.stop()
     await deadLetterPublisher.disconnect()
     await admin.disconnect()
+    await groupLagReader.close()
     // Disconnected sockets reconnect through nginx to another instance.
     await io.close()
     slots.close()

@@ -19,6 +19,7 @@ export interface ConsumerReadings {
   sockets: () => number
   subscriptions: () => number
   lagRecords: () => number
+  groupLagRecords: () => number
   paused: () => boolean
   pauses: () => number
   pausedSeconds: () => number
@@ -157,6 +158,12 @@ export function createConsumerMetrics(
     'herald_consumer_lag_records',
     'Records in the partitions this instance holds not delivered yet, as its last fetches saw them',
     readings.lagRecords,
+  )
+  readGauge(
+    registry,
+    'herald_group_lag_records',
+    "The whole consumer group's records not yet committed, from Kafka: a stopped member's partitions count too",
+    readings.groupLagRecords,
   )
   readGauge(
     registry,

@@ -14,6 +14,7 @@ function counted() {
     sockets: 0,
     subscriptions: 0,
     lagRecords: 0,
+    groupLagRecords: 0,
     paused: false,
     pauses: 0,
     pausedSeconds: 0,
@@ -37,6 +38,7 @@ function setUp() {
     sockets: () => state.sockets,
     subscriptions: () => state.subscriptions,
     lagRecords: () => state.lagRecords,
+    groupLagRecords: () => state.groupLagRecords,
     paused: () => state.paused,
     pauses: () => state.pauses,
     pausedSeconds: () => state.pausedSeconds,
@@ -59,6 +61,7 @@ describe('createConsumerMetrics', () => {
     state.paused = true
     state.deadLettered.too_large = 2
     state.rebalances = 4
+    state.groupLagRecords = 17
     state.recoveries.recovered = 7
     state.recordsReplayed = 31
     state.refusals.push(
@@ -74,6 +77,7 @@ describe('createConsumerMetrics', () => {
     // Every reason has its series from the start, at 0 until it happens.
     expect(body).toContain('herald_records_dead_lettered_total{reason="not_utf8"} 0')
     expect(body).toContain('herald_rebalances_total 4')
+    expect(body).toContain('herald_group_lag_records 17')
     expect(body).toContain('herald_recoveries_total{verdict="recovered"} 7')
     expect(body).toContain('herald_recoveries_total{verdict="position_expired"} 0')
     expect(body).toContain('herald_records_replayed_total 31')
