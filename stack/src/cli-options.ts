@@ -8,6 +8,9 @@ export interface StartOptions {
   port: number
   kafkaPort: number
   brokers: number
+  /** Whether to run Prometheus too, and on which port (0: a free one). */
+  monitoring: boolean
+  prometheusPort: number
 }
 
 export class UsageError extends Error {
@@ -15,13 +18,19 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `usage: npm start -- [--producers N] [--consumers M] [--brokers B] [--port P] [--kafka-port K]
+                    [--monitoring [--prometheus-port Q]]
 
   --producers N    producer instances (default 2)
   --consumers M    consumer instances (default 2)
   --brokers B      Kafka brokers, 1 or 3 (default 1); 3 keep three replicas of every topic,
                    two in sync to acknowledge a write, so one broker may die
   --port P         the entry point's port (default $HERALD_PORT or 9000)
-  --kafka-port K   the first Kafka broker's port on 127.0.0.1 (default $HERALD_KAFKA_PORT or 9092)`
+  --kafka-port K   the first Kafka broker's port on 127.0.0.1 (default $HERALD_KAFKA_PORT or 9092)
+  --monitoring     run Prometheus too, scraping every instance and evaluating herald's alert
+                   rules (Grafana and the dashboard run only under compose: README › Operations)
+  --prometheus-port Q
+                   with --monitoring: Prometheus' port on 127.0.0.1, 0 for a free one
+                   (default $HERALD_PROMETHEUS_PORT or 9090)`
 
 export function parseStartOptions(args: readonly string[], env: NodeJS.ProcessEnv): StartOptions {
   let values
@@ -34,12 +43,17 @@ export function parseStartOptions(args: readonly string[], env: NodeJS.ProcessEn
         brokers: { type: 'string' },
         port: { type: 'string' },
         'kafka-port': { type: 'string' },
+        monitoring: { type: 'boolean' },
+        'prometheus-port': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
     }))
   } catch (error) {
     throw new UsageError((error as Error).message)
+  }
+  if (values['prometheus-port'] !== undefined && values.monitoring !== true) {
+    throw new UsageError('--prometheus-port needs --monitoring')
   }
   const brokers = values.brokers ?? '1'
   // Two brokers are no better than one: a quorum of two controllers stops when either dies.
@@ -57,6 +71,13 @@ export function parseStartOptions(args: readonly string[], env: NodeJS.ProcessEn
       65535,
     ),
     brokers: Number(brokers),
+    monitoring: values.monitoring ?? false,
+    prometheusPort: integer(
+      '--prometheus-port',
+      values['prometheus-port'] ?? env.HERALD_PROMETHEUS_PORT ?? '9090',
+      0,
+      65535,
+    ),
   }
 }
 

@@ -12,10 +12,15 @@ import { startStack } from './stack.js'
 const reporter = consoleReporter()
 
 async function start(args: readonly string[]): Promise<void> {
-  const options = parseStartOptions(args, process.env)
+  const { monitoring, prometheusPort, ...options } = parseStartOptions(args, process.env)
   const started = Date.now()
   const dataDir = process.env.HERALD_DATA_DIR ?? DEFAULT_DATA_DIR
-  const stack = await startStack({ ...options, dataDir, reporter })
+  const stack = await startStack({
+    ...options,
+    ...(monitoring ? { monitoring: { port: prometheusPort } } : {}),
+    dataDir,
+    reporter,
+  })
 
   let stopping = false
   const stop = (signal: NodeJS.Signals): void => {
@@ -46,7 +51,7 @@ async function start(args: readonly string[]): Promise<void> {
 }
 
 async function prepare(args: readonly string[]): Promise<void> {
-  const tools: ToolName[] = ['java', 'maven', 'redis', 'nginx', 'compose']
+  const tools: ToolName[] = ['java', 'maven', 'redis', 'nginx', 'prometheus', 'promtool', 'compose']
   if (args.includes('--browser')) tools.push('chromium')
   await ensureTools(tools, reporter)
   await ensureKafkaDistribution(reporter)

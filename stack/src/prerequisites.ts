@@ -1,6 +1,9 @@
 // The programs the native stack runs but does not bring: Java and Maven for Kafka, Redis, nginx,
-// and Chromium for the browser tests. Debian packages are installed when running as root;
+// Prometheus for --monitoring (and its promtool for the rules' tests), and Chromium for the
+// browser tests. Debian packages are installed when running as root;
 // otherwise the error names what is missing and the command that installs it.
+
+import { existsSync, rmSync, writeFileSync } from 'node:fs'
 
 import { findOnPath, runCommand } from './commands.js'
 import type { Reporter } from './reporter.js'
@@ -24,6 +27,17 @@ export const TOOLS = {
     neededFor: 'the Socket.IO adapter',
   },
   nginx: { command: 'nginx', debianPackage: 'nginx', neededFor: 'the :9000 entry point' },
+  // One package brings both; the stack runs the binary itself, never the package's service.
+  prometheus: {
+    command: 'prometheus',
+    debianPackage: 'prometheus',
+    neededFor: 'npm start -- --monitoring',
+  },
+  promtool: {
+    command: 'promtool',
+    debianPackage: 'prometheus',
+    neededFor: 'checking the alert rules and the Prometheus configs',
+  },
   chromium: { command: 'chromium', debianPackage: 'chromium', neededFor: 'the browser tests' },
   compose: {
     command: 'docker-compose',
@@ -39,7 +53,7 @@ export class MissingToolsError extends Error {
 
   constructor(readonly missing: readonly Tool[]) {
     const names = missing.map((tool) => `${tool.command} (for ${tool.neededFor})`).join(', ')
-    const packages = missing.map((tool) => tool.debianPackage).join(' ')
+    const packages = [...new Set(missing.map((tool) => tool.debianPackage))].join(' ')
     super(`missing ${names}; install with: sudo apt-get install -y ${packages}`)
   }
 }
@@ -56,10 +70,7 @@ export async function ensureTools(
     if (process.getuid?.() !== 0 || findOnPath('apt-get') === undefined) {
       throw new MissingToolsError(missing)
     }
-    await installDebianPackages(
-      missing.map((tool) => tool.debianPackage),
-      reporter,
-    )
+    await installDebianPackages([...new Set(missing.map((tool) => tool.debianPackage))], reporter)
   }
   const paths = {} as Record<ToolName, string>
   const stillMissing: Tool[] = []
@@ -81,12 +92,38 @@ async function installDebianPackages(
     progress('apt-get update')
     await runCommand('apt-get', ['update', '-q'], { env })
     progress('apt-get install')
-    await runCommand('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], {
-      env,
-      onLine: (line) => {
-        const unpacking = /^(?:Unpacking|Setting up) (\S+)/.exec(line)
-        if (unpacking?.[1]) progress(`${unpacking[0].split(' ')[0]?.toLowerCase()} ${unpacking[1]}`)
-      },
-    })
+    const restoreServices = withoutServiceStarts()
+    try {
+      await runCommand('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], {
+        env,
+        onLine: (line) => {
+          const unpacking = /^(?:Unpacking|Setting up) (\S+)/.exec(line)
+          if (unpacking?.[1])
+            progress(`${unpacking[0].split(' ')[0]?.toLowerCase()} ${unpacking[1]}`)
+        },
+      })
+    } finally {
+      restoreServices()
+    }
   })
+}
+
+const POLICY_RC = '/usr/sbin/policy-rc.d'
+
+/**
+ * Keeps the packages' own services (redis-server on 6379, nginx on 80, prometheus on 9090) from
+ * starting as they install on a machine without systemd: the stack runs each binary itself, and a
+ * service left on 9090 would take --monitoring's port. Debian's invoke-rc.d asks policy-rc.d,
+ * and its answer 101 is "not now". Returns what puts the machine back as it was.
+ */
+function withoutServiceStarts(): () => void {
+  if (existsSync(POLICY_RC)) return () => undefined
+  writeFileSync(
+    POLICY_RC,
+    '#!/bin/sh\n# herald: no service starts while it installs packages\nexit 101\n',
+    {
+      mode: 0o755,
+    },
+  )
+  return () => rmSync(POLICY_RC, { force: true })
 }

@@ -2,7 +2,7 @@
 // M consumers and nginx in front — as supervised local processes on loopback.
 
 import { existsSync, mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 
 import { defaultAccessEnv, OPEN_STACK_NOTICE } from './access.js'
 import { ensureKafkaDistribution, type KafkaDistribution } from './kafka-distribution.js'
@@ -12,6 +12,12 @@ import { pidFile, reapOrphans } from './orphans.js'
 import { REPO_ROOT } from './paths.js'
 import { assertPortFree, freePort } from './ports.js'
 import { ensureTools } from './prerequisites.js'
+import {
+  DEFAULT_SCRAPE_INTERVAL_SECONDS,
+  GRAFANA_NOTICE,
+  prometheusProcess,
+  RULES_FILE,
+} from './prometheus.js'
 import { redisProcess } from './redis.js'
 import type { Reporter } from './reporter.js'
 import { serviceProcess, type ServiceKind } from './services.js'
@@ -33,6 +39,15 @@ export interface StackOptions {
   serviceEnv?: Readonly<Record<string, string>>
   /** Extra node flags for every producer and consumer (the bench's --cpu-prof, say). */
   nodeArgs?: readonly string[]
+  /** Runs Prometheus too, scraping every producer and consumer and evaluating the alert rules. */
+  monitoring?: MonitoringOptions
+}
+
+export interface MonitoringOptions {
+  /** Prometheus' port; 0 picks a free one. */
+  port: number
+  /** How often it scrapes and evaluates the rules, in seconds. @default 15 */
+  scrapeIntervalSeconds?: number
 }
 
 export interface Instance {
@@ -54,6 +69,8 @@ export interface RunningStack {
   supervisor: Supervisor
   /** Where this stack keeps its data and logs. */
   dataDir: string
+  /** Prometheus' address, when the stack runs it. */
+  prometheusUrl?: string
   stop(): Promise<void>
 }
 
@@ -68,7 +85,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       throw new Error(`${built} is missing; build first with: npm run build`)
     }
   }
-  const tools = await ensureTools(['java', 'maven', 'redis', 'nginx'], reporter)
+  const { monitoring } = options
+  const tools = await ensureTools(
+    ['java', 'maven', 'redis', 'nginx', ...(monitoring ? (['prometheus'] as const) : [])],
+    reporter,
+  )
   const kafka = await ensureKafkaDistribution(reporter)
 
   mkdirSync(dataDir, { recursive: true })
@@ -91,11 +112,18 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       'choose another with --kafka-port or HERALD_KAFKA_PORT',
     )
   }
+  if (monitoring !== undefined && monitoring.port !== 0) {
+    await assertPortFree(
+      monitoring.port,
+      'Prometheus',
+      'choose another with --prometheus-port or HERALD_PROMETHEUS_PORT',
+    )
+  }
   // Never hand out the ports asked for: they are free now only because nothing took them yet.
   const brokerCount = options.brokers ?? 1
   const ports = await distinctFreePorts(
-    2 + 2 * brokerCount + options.producers + options.consumers,
-    [options.port, options.kafkaPort],
+    2 + 2 * brokerCount + options.producers + options.consumers + (monitoring ? 1 : 0),
+    [options.port, options.kafkaPort, monitoring?.port ?? 0],
   )
   const take = (): number => ports.pop() as number
   const entryPort = options.port || take()
@@ -176,6 +204,30 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         consumerPorts: portsOf('consumer'),
       }),
     )
+    let prometheusUrl: string | undefined
+    if (monitoring !== undefined) {
+      const port = monitoring.port || take()
+      const scrapeIntervalSeconds =
+        monitoring.scrapeIntervalSeconds ?? DEFAULT_SCRAPE_INTERVAL_SECONDS
+      await supervisor.start(
+        prometheusProcess({
+          prometheus: tools.prometheus,
+          dir: join(dataDir, 'prometheus'),
+          port,
+          targets: instances.map(({ name, kind, url }) => ({
+            name,
+            kind,
+            address: new URL(url).host,
+          })),
+          scrapeIntervalSeconds,
+        }),
+      )
+      prometheusUrl = `http://127.0.0.1:${port}`
+      reporter.info(
+        `Prometheus on ${prometheusUrl}: ${instances.length} instances scraped every ${scrapeIntervalSeconds} s, alert rules from ${relative(REPO_ROOT, RULES_FILE)}`,
+      )
+      reporter.info(GRAFANA_NOTICE)
+    }
     return {
       url: `http://127.0.0.1:${entryPort}`,
       open,
@@ -185,6 +237,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       instances,
       supervisor,
       dataDir,
+      ...(prometheusUrl ? { prometheusUrl } : {}),
       stop: () => supervisor.stopAll(),
     }
   } catch (error) {

@@ -10,6 +10,8 @@ describe('parseStartOptions', () => {
       port: 9000,
       kafkaPort: 9092,
       brokers: 1,
+      monitoring: false,
+      prometheusPort: 9090,
     })
   })
 
@@ -25,11 +27,24 @@ describe('parseStartOptions', () => {
       port: 9100,
       kafkaPort: 19092,
       brokers: 1,
+      monitoring: false,
+      prometheusPort: 9090,
     })
   })
 
   it('runs a cluster of three brokers when asked', () => {
     expect(parseStartOptions(['--brokers', '3'], {}).brokers).toBe(3)
+  })
+
+  it('runs Prometheus when asked, on 9090, $HERALD_PROMETHEUS_PORT, or a free port for 0', () => {
+    expect(parseStartOptions(['--monitoring'], {})).toMatchObject({
+      monitoring: true,
+      prometheusPort: 9090,
+    })
+    expect(
+      parseStartOptions(['--monitoring'], { HERALD_PROMETHEUS_PORT: '19090' }).prometheusPort,
+    ).toBe(19090)
+    expect(parseStartOptions(['--monitoring', '--prometheus-port', '0'], {}).prometheusPort).toBe(0)
   })
 
   it('prefers a flag over the environment', () => {
@@ -42,6 +57,9 @@ describe('parseStartOptions', () => {
     [['--port', '70000']],
     [['--replicas', '2']],
     [['--brokers', '2']],
+    [['--prometheus-port', '9091']],
+    [['--monitoring', '--prometheus-port', '-1']],
+    [['--monitoring', 'yes']],
     [['extra']],
   ])('refuses %j', (args) => {
     expect(() => parseStartOptions(args, {})).toThrow(UsageError)

@@ -22,6 +22,8 @@ export interface TestStackOptions {
   /** Kafka brokers: 1, or a cluster of 3. */
   brokers?: number
   serviceEnv?: Record<string, string>
+  /** Runs Prometheus too, on a free port, scraping this often. */
+  monitoring?: { scrapeIntervalSeconds: number }
 }
 
 /** Starts Kafka, Redis, nginx and the services; `stop()` ends them and removes their data. */
@@ -30,6 +32,7 @@ export async function startTestStack({
   consumers = 2,
   brokers = 1,
   serviceEnv = {},
+  monitoring,
 }: TestStackOptions = {}): Promise<RunningStack> {
   mkdirSync(TEST_DATA_ROOT, { recursive: true })
   const dataDir = mkdtempSync(join(TEST_DATA_ROOT, 'stack-'))
@@ -47,6 +50,7 @@ export async function startTestStack({
     reporter,
     // Tests not about limits never meet one; access is open unless a test passes keys.
     serviceEnv: { LOG_LEVEL: 'info', ...UNLIMITED_ENV, ...serviceEnv },
+    ...(monitoring ? { monitoring: { port: 0, ...monitoring } } : {}),
   }).catch((error: unknown) => {
     console.error(`test stack failed to start; logs are in ${dataDir}`)
     throw error

@@ -3,7 +3,7 @@
 
 import { KAFKA_VERSION } from '@herald/stack'
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
@@ -22,13 +22,19 @@ interface Service {
   container_name?: string
   depends_on?: Record<string, { condition: string }>
   deploy?: { replicas: number }
+  profiles?: string[]
+  command?: string[]
 }
 
 const compose = parse(read('docker-compose.yml')) as {
   services: Record<string, Service>
   version?: string
 }
-const { services } = compose
+const { services: allServices } = compose
+/** What `docker compose up` runs: the services of no profile. */
+const services = Object.fromEntries(
+  Object.entries(allServices).filter(([, service]) => service.profiles === undefined),
+)
 
 describe('docker-compose.yml', () => {
   const composeConfig = (env: Record<string, string>): void => {
@@ -92,7 +98,7 @@ describe('docker-compose.yml', () => {
   })
 
   it('gives every service a health check and restart: unless-stopped', () => {
-    for (const [name, service] of Object.entries(services)) {
+    for (const [name, service] of Object.entries(allServices)) {
       expect(service.healthcheck?.test, name).toBeDefined()
       expect(service.restart, name).toBe('unless-stopped')
     }
@@ -104,6 +110,126 @@ describe('docker-compose.yml', () => {
     expect(upstreams).toMatch(
       /upstream consumers \{[^}]*hash \$consumer_affinity consistent;[^}]*server consumer:8080 resolve;/,
     )
+  })
+})
+
+describe("docker-compose.yml's monitoring profile", () => {
+  const monitoring = Object.entries(allServices).filter(([, service]) =>
+    service.profiles?.includes('monitoring'),
+  )
+  const service = (name: string): Service => {
+    const found = allServices[name]
+    if (found === undefined) throw new Error(`no service ${name}`)
+    return found
+  }
+  /** host path → container path of a service's bind mounts of the repository's files. */
+  const mounts = (name: string): Map<string, string> =>
+    new Map(
+      (service(name).volumes ?? [])
+        .filter((volume) => volume.startsWith('./'))
+        .map((volume) => {
+          const [host = '', container = ''] = volume.split(':')
+          return [host, container]
+        }),
+    )
+
+  it('adds Prometheus and Grafana, and only to that profile', () => {
+    expect(monitoring.map(([name]) => name).sort()).toEqual(['grafana', 'prometheus'])
+    expect(monitoring.every(([, s]) => s.profiles?.length === 1)).toBe(true)
+    // Docker's own validator, with the profile on.
+    expect(() =>
+      execFileSync(
+        'docker-compose',
+        ['-f', join(ROOT, 'docker-compose.yml'), '--profile', 'monitoring', 'config', '--quiet'],
+        {
+          stdio: 'pipe',
+          env: {
+            PATH: process.env.PATH ?? '',
+            HERALD_PUBLISHER_KEYS: '[]',
+            HERALD_TOKEN_SECRET: 'secret',
+          },
+        },
+      ),
+    ).not.toThrow()
+  })
+
+  it('runs pinned images, on loopback ports only', () => {
+    expect(service('prometheus').image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/)
+    expect(service('grafana').image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/)
+    expect(service('prometheus').ports).toEqual(['127.0.0.1:9090:9090'])
+    expect(service('grafana').ports).toEqual(['127.0.0.1:3000:3000'])
+  })
+
+  it('mounts files that exist in the repository', () => {
+    for (const [name] of monitoring) {
+      expect(mounts(name).size, name).toBeGreaterThan(0)
+      for (const host of mounts(name).keys()) expect(existsSync(join(ROOT, host)), host).toBe(true)
+    }
+  })
+
+  it('gives Prometheus the same rules as the native stack, beside its config', () => {
+    const prometheus = mounts('prometheus')
+    expect(prometheus.get('./monitoring/prometheus/herald-rules.yml')).toBe(
+      '/etc/prometheus/herald-rules.yml',
+    )
+    expect(prometheus.get('./monitoring/prometheus/prometheus.compose.yml')).toBe(
+      '/etc/prometheus/prometheus.yml',
+    )
+    expect(service('prometheus').command).toContain('--config.file=/etc/prometheus/prometheus.yml')
+    const check = execFileSync(
+      'promtool',
+      ['check', 'config', join(ROOT, 'monitoring/prometheus/prometheus.compose.yml')],
+      { encoding: 'utf8' },
+    )
+    expect(check).toMatch(/SUCCESS: \d+ rules found/)
+  })
+
+  it('finds every replica of producer and consumer through DNS, on their port', () => {
+    const config = parse(read('monitoring/prometheus/prometheus.compose.yml')) as {
+      rule_files: string[]
+      scrape_configs: {
+        job_name: string
+        dns_sd_configs?: { names: string[]; type: string; port: number }[]
+      }[]
+    }
+    expect(config.rule_files).toEqual(['herald-rules.yml'])
+    expect(
+      config.scrape_configs.map(({ job_name, dns_sd_configs }) => [job_name, dns_sd_configs]),
+    ).toEqual(
+      ['producer', 'consumer'].map((name) => [
+        name,
+        [expect.objectContaining({ names: [name], type: 'A', port: 8080 })],
+      ]),
+    )
+    // The port the services listen on: the one their health checks ask.
+    for (const name of ['producer', 'consumer'])
+      expect(JSON.stringify(service(name).healthcheck?.test)).toContain('127.0.0.1:8080/')
+  })
+
+  it("provisions Grafana with the profile's Prometheus and herald's dashboard", () => {
+    const grafana = mounts('grafana')
+    const provisioning = './monitoring/grafana/provisioning'
+    expect(grafana.get(`${provisioning}/datasources`)).toBe('/etc/grafana/provisioning/datasources')
+    expect(grafana.get(`${provisioning}/dashboards`)).toBe('/etc/grafana/provisioning/dashboards')
+    const datasources = parse(read(`${provisioning}/datasources/prometheus.yml`)) as {
+      datasources: { uid: string; type: string; url: string }[]
+    }
+    expect(datasources.datasources).toEqual([
+      expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090' }),
+    ])
+    const providers = parse(read(`${provisioning}/dashboards/herald.yml`)) as {
+      providers: { options: { path: string } }[]
+    }
+    const dashboardsDir = providers.providers[0]?.options.path
+    expect(grafana.get('./monitoring/grafana/dashboards')).toBe(dashboardsDir)
+
+    // Every panel asks the provisioned datasource.
+    const dashboard = JSON.parse(read('monitoring/grafana/dashboards/herald.json')) as {
+      panels: { type: string; datasource?: { uid: string } }[]
+    }
+    const uid = datasources.datasources[0]?.uid
+    for (const panel of dashboard.panels.filter((p) => p.type !== 'row'))
+      expect(panel.datasource?.uid).toBe(uid)
   })
 })
 
@@ -132,7 +258,9 @@ describe('docker-compose.kafka-cluster.yml', () => {
     ) as { services: Record<string, Service> }
 
   it('runs three KRaft brokers of one quorum, as `npm start -- --brokers 3` does', () => {
-    const { services: cluster } = merged()
+    const cluster = Object.fromEntries(
+      Object.entries(merged().services).filter(([, service]) => service.profiles === undefined),
+    )
     const brokers = ['kafka', 'kafka-2', 'kafka-3']
     expect(Object.keys(cluster).sort()).toEqual(
       ['consumer', 'nginx', 'producer', 'redis', ...brokers].sort(),
