@@ -14,6 +14,7 @@ import {
 } from '../support/sockets.js'
 import { useTestStack } from '../support/stack.js'
 import { uniqueTopic } from '../support/topics.js'
+import { waitUntil } from '../support/wait.js'
 
 const stack = useTestStack({ producers: 2, consumers: 2 })
 
@@ -90,9 +91,18 @@ describe('metrics', () => {
     expect(grew('herald_recoveries_total{verdict="recovered"}')).toBe(1)
     expect(grew('herald_recoveries_total{verdict="position_expired"}')).toBe(0)
     expect(grew('herald_records_replayed_total')).toBe(count)
-    // Every consumer joined its group's generations at least once since it started.
-    for (const scrape of await scrapeAll('consumer'))
-      expect(scrape.get('herald_rebalances_total')).toBeGreaterThanOrEqual(1)
+    // Every consumer joins the group once it has topics to consume, and counts it. (A consumer
+    // still joining while the other delivers already has none yet: wait, bounded.)
+    const joined = await waitUntil(
+      async () => {
+        const counts = (await scrapeAll('consumer')).map(
+          (s) => s.get('herald_rebalances_total') ?? 0,
+        )
+        return counts.every((joins) => joins >= 1) ? counts : undefined
+      },
+      { timeoutMs: 30_000, what: 'every consumer to count a join' },
+    )
+    expect(joined).toHaveLength(urlsOf('consumer').length)
   })
 
   it('are per instance: the entry point does not serve them', async () => {

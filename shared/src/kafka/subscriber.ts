@@ -54,6 +54,15 @@ const FETCH_RETRY_MS = 200
 /** How often the member checks that it is in its group, and how long it may stay out. */
 const WATCHDOG_MS = 1000
 const MAX_OUT_OF_GROUP_MS = 60_000
+/** The group session: a member the coordinator hears nothing from for this long is expired. */
+const SESSION_TIMEOUT_MS = 10_000
+/**
+ * A member whose membership the coordinator last confirmed longer ago than this may have been
+ * expired, and its partitions read by others meanwhile: it delivers nothing until confirmed.
+ * Well under the session, since the coordinator's clock started before the answer arrived.
+ */
+const MEMBERSHIP_CONFIRMED_MAX_AGE_MS = SESSION_TIMEOUT_MS - 2000
+const MEMBERSHIP_RECHECK_MS = 100
 
 export class KafkaSubscriber {
   readonly #kafka: KafkaClient
@@ -96,6 +105,10 @@ export class KafkaSubscriber {
   readonly #toCommit = new Map<string, bigint>()
   /** The generation of the last completed join: a later one at a revoke is a cooperative round. */
   #joinedGeneration = -1
+  /** When the coordinator last answered this member as one of the group (heartbeat, join). */
+  #membershipConfirmedAt = 0
+  /** The member id and latest generation this member took part in, to notice it was left out. */
+  #membership: { memberId: string | null; generation: number } | undefined
   /** The commit of what was delivered of partitions just revoked, while it is out. */
   #handingOver: Promise<void> = Promise.resolve()
   #committing: Promise<void> | undefined
@@ -218,7 +231,7 @@ export class KafkaSubscriber {
         partitionAssigner: heraldAssigner,
         // A consumer that died hands its partitions over after 10 s. Not less: a broker that stalls
         // longer than the session expires every member at once when it resumes.
-        sessionTimeout: 10_000,
+        sessionTimeout: SESSION_TIMEOUT_MS,
         // A rebalance waits this long for every member to rejoin: a member that stalls holds up
         // every new topic (and hands over its partitions) no later than its session would.
         rebalanceTimeout: 10_000,
@@ -233,7 +246,16 @@ export class KafkaSubscriber {
       'consumer',
     )
     this.#joins = new GroupJoins(consumer)
+    const confirmMembership = () => {
+      this.#membershipConfirmedAt = Date.now()
+    }
+    consumer.on('consumer:heartbeat:end', confirmMembership)
     consumer.on('consumer:group:rebalance', () => {
+      // Only a member is told of a rebalance; its pending JoinGroup keeps it one meanwhile. A
+      // cooperative round that revokes is told this way too, with no join event of its own.
+      confirmMembership()
+      if (this.#membership !== undefined)
+        this.#membership.generation = Math.max(this.#membership.generation, consumer.generationId)
       this.#rebalancing = true
       this.#rebalanceStartedAt ??= Date.now()
       this.#syncAssignment(true)
@@ -245,9 +267,23 @@ export class KafkaSubscriber {
         this.#rebalanceTotals.rebalancingMs += Date.now() - this.#rebalanceStartedAt
         this.#rebalanceStartedAt = undefined
       }
+      confirmMembership()
       this.#settled = true
+      // A new member id, or a generation that passed without this member: it was out of the group
+      // (expired while stopped or starved), and partitions it still counts as held may have been
+      // read by others since. Those it is given again start from the group's commits.
+      const before = this.#membership
+      if (
+        before !== undefined &&
+        (consumer.memberId !== before.memberId || consumer.generationId > before.generation + 1)
+      )
+        this.#dropHeld()
+      this.#membership = { memberId: consumer.memberId, generation: consumer.generationId }
       this.#syncAssignment(false)
       this.#joinedGeneration = consumer.generationId
+      // Commits wait while the group rebalances: send what was delivered meanwhile now, or a
+      // partition that gets no more records would keep its old commit (and its lag) for good.
+      if (this.#toCommit.size > 0) void this.#commit()
       this.#logger.info(
         { generation: generationId, partitions: this.#held.size },
         'joined the consumer group',
@@ -433,6 +469,21 @@ export class KafkaSubscriber {
     }
   }
 
+  /** Forgets every held partition without committing: they were lost with the membership. */
+  #dropHeld(): void {
+    const lost = [...this.#held.keys()]
+    this.#held.clear()
+    this.#positions.clear()
+    this.#ends.clear()
+    this.#toCommit.clear()
+    this.#seenAssignment = null
+    if (lost.length > 0)
+      this.#logger.warn(
+        { partitions: lost },
+        'partitions lost with the membership; those given back start from the group commits',
+      )
+  }
+
   /**
    * Finds where newly held partitions start: the group's commit, or the log's first record when
    * the group has none (a new topic) or `fromCommit` is false (the commit is no longer in the log).
@@ -576,6 +627,13 @@ export class KafkaSubscriber {
     requested: readonly FetchRequestTopic[],
     names: ReadonlyMap<string, string>,
   ): Promise<void> {
+    // Held after a stop or a stall of most of a session, partitions may be another member's now:
+    // the group's next answer says (a join drops what was lost, and the checks below skip it).
+    while (
+      !this.#stopped &&
+      Date.now() - this.#membershipConfirmedAt > MEMBERSHIP_CONFIRMED_MAX_AGE_MS
+    )
+      await delay(MEMBERSHIP_RECHECK_MS)
     const asked = new Map<string, bigint>()
     for (const { topicId, partitions } of requested) {
       for (const { partition, fetchOffset } of partitions) {
