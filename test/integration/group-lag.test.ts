@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest'
 
+import { readersOf } from '../support/group.js'
 import { createTopic, postAccepted } from '../support/http.js'
 import { scrapeMetrics } from '../support/metrics.js'
 import { connectSubscriber, subscribe, waitForMessages } from '../support/sockets.js'
@@ -44,6 +45,15 @@ describe('the consumer group lag', () => {
       what: 'no group lag after the warm-up',
     })
 
+    // Stopping consumer-2 leaves a lag only if it reads some of the topic's partitions.
+    await waitUntil(
+      async () => [...(await readersOf(stack(), topic)).values()].includes('consumer-2'),
+      {
+        timeoutMs: 30_000,
+        intervalMs: 500,
+        what: 'consumer-2 to read partitions of the topic',
+      },
+    )
     stack().supervisor.signal('consumer-2', 'SIGSTOP')
     try {
       await post('while stopped')

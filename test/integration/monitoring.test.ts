@@ -71,6 +71,8 @@ const MAY_BE_EMPTY = [
   'herald_records_replayed_total',
   'herald_limits_hit_total',
   'herald_auth_failures_total',
+  // A process has GC series from its first collection of each kind: a young one may have none.
+  'nodejs_gc_duration_seconds',
   'ALERTS',
 ]
 
