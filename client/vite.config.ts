@@ -12,6 +12,7 @@ export default defineConfig({
     proxy: {
       '/notify': stack,
       '/topics': stack,
+      '/admin': stack,
       '/socket.io': { target: stack, ws: true },
     },
   },

@@ -16,7 +16,7 @@ import {
 import { io, type Socket } from 'socket.io-client'
 import { computed, onScopeDispose, ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue'
 
-import { createFeedStore, EMPTY_FEED, type FeedSnapshot } from '../lib/feed-store'
+import { createFeedStore, EMPTY_FEED, type FeedLimits, type FeedSnapshot } from '../lib/feed-store'
 import { animationFrames, createFrameBatcher, type FrameScheduler } from '../lib/frame-batcher'
 import { createPositionTracker, type PendingSubscription } from '../lib/position-tracker'
 import { applyVerdicts, type RecoveryNotice } from '../lib/recovery-notices'
@@ -47,6 +47,8 @@ export interface HeraldOptions {
   createSocket?: () => HeraldSocket
   /** When queued notifications reach the feed. @default animation frames */
   scheduler?: FrameScheduler
+  /** How much the feed keeps (the operator's live tail keeps a few hundred). @default per topic only */
+  feedLimits?: FeedLimits
 }
 
 export interface Herald {
@@ -71,6 +73,8 @@ export interface Herald {
   addTopic: (topic: string) => void
   removeTopic: (topic: string) => void
   dismissNotice: (notice: RecoveryNotice) => void
+  /** Empties the feed; what it showed is not shown again. */
+  clearFeed: () => void
 }
 
 export function useHerald({
@@ -79,6 +83,7 @@ export function useHerald({
   createSocket = () =>
     io({ auth: (send) => send(token?.value === undefined ? {} : { token: token.value }) }),
   scheduler = animationFrames,
+  feedLimits,
 }: HeraldOptions = {}): Herald {
   const topics = shallowRef<readonly string[]>([...new Set(initialTopics.filter(isWatchable))])
   const watched = computed(() => new Set(topics.value))
@@ -102,7 +107,7 @@ export function useHerald({
     !browserOnline.value || socketState.value === 'refused' ? 'offline' : socketState.value,
   )
 
-  const store = createFeedStore()
+  const store = createFeedStore(feedLimits)
   // Vue sees only the snapshot, replaced whole, so it never proxies thousands of notifications.
   const batcher = createFrameBatcher<Notification>((batch) => {
     if (store.add(batch.filter(wanted))) feed.value = store.snapshot()
@@ -312,6 +317,12 @@ export function useHerald({
       recoveryNotices.value = recoveryNotices.value.filter(
         (notice) => notice.kind !== dismissed.kind || notice.topic !== dismissed.topic,
       )
+    },
+    clearFeed() {
+      // What is queued for the next frame is older than the click: it goes too.
+      batcher.flush()
+      store.clear()
+      feed.value = store.snapshot()
     },
   }
 }

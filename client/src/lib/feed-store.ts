@@ -46,6 +46,8 @@ export interface FeedStore {
    * offsets now name other records. The topic's count starts again from what it still shows.
    */
   resetPartition(topic: string, partition: number, below: bigint): void
+  /** Shows nothing until new records come; what was shown stays recognised, so it never returns. */
+  clear(): void
   snapshot(): FeedSnapshot
 }
 
@@ -83,7 +85,16 @@ function inOffsetOrder(newestFirst: readonly FeedEntry[]): FeedEntry[] {
   return ordered
 }
 
-export function createFeedStore(limitPerTopic = FEED_LIMIT_PER_TOPIC): FeedStore {
+export interface FeedLimits {
+  /** Notifications kept per topic. @default FEED_LIMIT_PER_TOPIC */
+  perTopic?: number
+  /** Notifications kept across all topics, for a feed of patterns over many topics. @default no bound but per topic */
+  total?: number
+}
+
+export function createFeedStore(limits: number | FeedLimits = FEED_LIMIT_PER_TOPIC): FeedStore {
+  const { perTopic: limitPerTopic = FEED_LIMIT_PER_TOPIC, total: limitTotal = Infinity } =
+    typeof limits === 'number' ? { perTopic: limits } : limits
   let entries: readonly FeedEntry[] = []
   let counts = new Map<string, TopicCount>()
   const received = new Map<string, number>()
@@ -113,7 +124,7 @@ export function createFeedStore(limitPerTopic = FEED_LIMIT_PER_TOPIC): FeedStore
     for (const entry of newestFirst) {
       const { topic } = entry.notification
       const count = (shown.get(topic) ?? 0) + 1
-      if (count > limitPerTopic) {
+      if (count > limitPerTopic || kept.length >= limitTotal) {
         drop(entry)
         continue
       }
@@ -191,6 +202,12 @@ export function createFeedStore(limitPerTopic = FEED_LIMIT_PER_TOPIC): FeedStore
       }
       received.set(topic, kept.filter((entry) => entry.notification.topic === topic).length)
       entries = keepLatest(kept)
+    },
+    clear() {
+      entries.forEach(drop)
+      entries = []
+      received.clear()
+      counts = new Map()
     },
     snapshot: () => ({ entries, counts }),
   }

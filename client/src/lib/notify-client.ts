@@ -1,47 +1,34 @@
 // Sends one notification with `POST /notify` (same origin) and reads either answer: the receipt of
 // a 202, or the `{"error": {code, message}}` body of anything else.
 
-import type { ErrorBody, NotifyRequest, PublishReceipt } from '@herald/shared'
+import type { NotifyRequest, PublishReceipt } from '@herald/shared'
 
-export interface SendError {
-  /** The API's error code, or `network_error` / `http_<status>` when no herald error body came. */
-  code: string
-  message: string
-}
+import { bearer, callApi, errorOf, type ApiError } from './api-answer'
+
+export type SendError = ApiError
 
 export type SendResult = { ok: true; receipt: PublishReceipt } | { ok: false; error: SendError }
 
 export type SendNotification = (request: NotifyRequest) => Promise<SendResult>
 
+export interface NotifyClientOptions {
+  /** Read at each send: a credential for `Authorization: Bearer`, e.g. the operator's token. */
+  token?: () => string | undefined
+}
+
 export function createNotifyClient(
   fetchFn: typeof fetch = fetch.bind(globalThis),
+  { token = () => undefined }: NotifyClientOptions = {},
 ): SendNotification {
   return async (request) => {
-    let response: Response
-    try {
-      response = await fetchFn('/notify', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(request),
-      })
-    } catch (cause) {
-      const reason = cause instanceof Error ? cause.message : String(cause)
-      return {
-        ok: false,
-        error: { code: 'network_error', message: `herald is unreachable: ${reason}` },
-      }
-    }
-    // A proxy in between may answer with HTML; such a body is no herald answer.
-    const body: unknown = await response.json().catch(() => undefined)
-    if (response.status === 202 && isReceipt(body)) return { ok: true, receipt: body }
-    if (isErrorBody(body)) return { ok: false, error: body.error }
-    return {
-      ok: false,
-      error: {
-        code: `http_${response.status}`,
-        message: `unexpected answer: ${response.status} ${response.statusText}`.trim(),
-      },
-    }
+    const answer = await callApi(fetchFn, '/notify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(token()) },
+      body: JSON.stringify(request),
+    })
+    if (!answer.ok) return answer
+    if (answer.status === 202 && isReceipt(answer.body)) return { ok: true, receipt: answer.body }
+    return { ok: false, error: errorOf(answer) }
   }
 }
 
@@ -49,17 +36,4 @@ function isReceipt(body: unknown): body is PublishReceipt {
   if (typeof body !== 'object' || body === null) return false
   const { topic, partition, offset } = body as Record<string, unknown>
   return typeof topic === 'string' && typeof partition === 'number' && typeof offset === 'string'
-}
-
-function isErrorBody(body: unknown): body is ErrorBody {
-  if (typeof body !== 'object' || body === null || !('error' in body)) return false
-  const { error } = body
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    'code' in error &&
-    typeof error.code === 'string' &&
-    'message' in error &&
-    typeof error.message === 'string'
-  )
 }

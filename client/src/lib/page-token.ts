@@ -20,6 +20,8 @@ export interface TokenSummary {
   watch: string[]
   /** `exp` in milliseconds since the epoch. */
   expiresAt: number | undefined
+  /** The `admin` claim: the token opens the operator's API. */
+  admin: boolean
 }
 
 export function summarizeToken(token: string): TokenSummary | undefined {
@@ -36,6 +38,7 @@ export function summarizeToken(token: string): TokenSummary | undefined {
         ? claims.watch.filter((entry): entry is string => typeof entry === 'string')
         : [],
       expiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : undefined,
+      admin: claims.admin === true,
     }
   } catch {
     return undefined

@@ -1,7 +1,10 @@
-// Stand-ins for the client's specs: notifications built from a few fields, and animation frames
-// that run only when a test says so.
+// Stand-ins for the client's specs: notifications built from a few fields, animation frames that
+// run only when a test says so, and the operator's API.
 
 import type { Notification } from '@herald/shared'
+import { vi, type Mock } from 'vitest'
+
+import type { AdminClient } from '../lib/admin-client'
 
 import type { FrameScheduler } from '../lib/frame-batcher'
 
@@ -42,5 +45,18 @@ export function fakeFrames(): FakeFrames {
       callbacks.clear()
       for (const callback of due) callback()
     },
+  }
+}
+
+/** An admin API whose every call answers what a test gives it (nothing by default). */
+export function fakeAdmin(answers: Partial<AdminClient> = {}): {
+  [K in keyof AdminClient]: Mock<AdminClient[K]>
+} {
+  const never = () => new Promise<never>(() => undefined)
+  return {
+    instances: vi.fn(answers.instances ?? never),
+    topics: vi.fn(answers.topics ?? never),
+    deadLetters: vi.fn(answers.deadLetters ?? never),
+    history: vi.fn(answers.history ?? never),
   }
 }

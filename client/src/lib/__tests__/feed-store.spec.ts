@@ -142,4 +142,28 @@ describe('feed store', () => {
     store.add([notification({ timestamp: 3, offset: '55' })])
     expect(ids(store.snapshot())).toEqual(['orders:0:60', 'orders:0:55'])
   })
+
+  it('keeps at most the total limit across topics, newest first', () => {
+    const store = createFeedStore({ perTopic: 10, total: 3 })
+    store.add([
+      notification({ timestamp: 1, topic: 'a' }),
+      notification({ timestamp: 2, topic: 'b' }),
+      notification({ timestamp: 3, topic: 'c' }),
+      notification({ timestamp: 4, topic: 'a' }),
+    ])
+    expect(ids(store.snapshot())).toEqual(['a:0:4', 'c:0:3', 'b:0:2'])
+    expect(store.snapshot().counts.get('a')).toEqual({ shown: 1, received: 2 })
+  })
+
+  it('clears what it shows and never shows it again', () => {
+    const store = createFeedStore()
+    store.add([notification({ timestamp: 1 }), notification({ timestamp: 2 })])
+    store.clear()
+    expect(store.snapshot().entries).toEqual([])
+    expect(store.snapshot().counts.size).toBe(0)
+
+    expect(store.add([notification({ timestamp: 2 })])).toBe(false)
+    expect(store.add([notification({ timestamp: 3 })])).toBe(true)
+    expect(ids(store.snapshot())).toEqual(['orders:0:3'])
+  })
 })

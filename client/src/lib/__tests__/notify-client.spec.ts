@@ -67,3 +67,29 @@ describe('notify client', () => {
     })
   })
 })
+
+describe('notify client with a credential', () => {
+  it('sends the token it reads at each send as a bearer', async () => {
+    const fetchFn = vi.fn<typeof fetch>(() =>
+      Promise.resolve(json(202, { topic: 'orders', partition: 0, offset: '1', timestamp: 1 })),
+    )
+    let current = 'first'
+    const send = createNotifyClient(fetchFn, { token: () => current })
+    await send(request)
+    current = 'second'
+    await send(request)
+
+    const authorizations = fetchFn.mock.calls.map(([, init]) =>
+      new Headers(init?.headers).get('authorization'),
+    )
+    expect(authorizations).toEqual(['Bearer first', 'Bearer second'])
+  })
+
+  it('sends no Authorization header without a token', async () => {
+    const fetchFn = answering(
+      json(202, { topic: 'orders', partition: 0, offset: '1', timestamp: 1 }),
+    )
+    await createNotifyClient(fetchFn)(request)
+    expect(new Headers(fetchFn.mock.calls[0]?.[1]?.headers).has('authorization')).toBe(false)
+  })
+})

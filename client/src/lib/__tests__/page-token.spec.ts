@@ -28,7 +28,15 @@ describe('summarizeToken', () => {
       subject: 'user-42',
       watch: ['orders#user-42'],
       expiresAt: 1_800_000_000_000,
+      admin: false,
     })
+  })
+
+  it('reads the admin claim, and only `true` as admin', () => {
+    const claims = (admin: unknown) =>
+      `${encode({ alg: 'HS256' })}.${encode({ sub: 'ops', admin })}.sig`
+    expect(summarizeToken(claims(true))?.admin).toBe(true)
+    expect(summarizeToken(claims('true'))?.admin).toBe(false)
   })
 
   it('is undefined for what is not a JWT', () => {
