@@ -93,15 +93,7 @@ const groupLag = watchGroupLag(() => groupLagReader.read(), {
 })
 
 let draining = false
-const {
-  httpServer,
-  io,
-  deliver,
-  interruptBroadcasts,
-  resumeBroadcasts,
-  stopWaiting,
-  instanceStatus,
-} = createConsumerApp({
+const consumerApp = createConsumerApp({
   config,
   verifier: config.access.open ? undefined : new TokenVerifier(config.access.tokens),
   slots,
@@ -127,6 +119,7 @@ const {
   metrics: createServiceMetrics(),
   logger,
 })
+const { httpServer, io, deliver, interruptBroadcasts, resumeBroadcasts, stopWaiting } = consumerApp
 
 const subscriber = new KafkaSubscriber(
   kafka,
@@ -180,7 +173,7 @@ void redisAnnouncements.subscribe(announcementChannel).catch((error: unknown) =>
 const registry = reportInstance(redisLimits, {
   name: config.instance,
   intervalMs: config.instanceReportMs,
-  status: instanceStatus,
+  status: consumerApp.instanceStatus,
   logger,
 })
 

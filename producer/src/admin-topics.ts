@@ -1,6 +1,7 @@
 // The operator API's views, from what Kafka and the instance registry say: each instance as the
 // page shows it, and the topics with their lag and owners, sorted and paged.
 
+import type { TopicLagView } from '@herald/shared'
 import type { PartitionLag } from '@herald/shared/kafka'
 import type { InstanceStatus } from '@herald/shared/service'
 
@@ -12,20 +13,6 @@ export function instanceView(status: InstanceStatus): Record<string, unknown> {
   if (shown.role === 'producer') return shown
   const { held: _held, ...consumer } = shown
   return consumer
-}
-
-export interface TopicView {
-  topic: string
-  partitions: number
-  lag: number
-  owners: string[]
-  detail: {
-    partition: number
-    end: string
-    committed: string | null
-    lag: number
-    owner: string | null
-  }[]
 }
 
 /** Which consumer holds each `<topic>:<partition>`; the first by name if two claim one mid-rebalance. */
@@ -44,10 +31,10 @@ export function topicsPage(
   lags: readonly PartitionLag[],
   instances: readonly InstanceStatus[],
   { search, limit, offset }: TopicsQuery,
-): { total: number; topics: TopicView[] } {
+): { total: number; topics: TopicLagView[] } {
   const needle = search.toLowerCase()
   const owners = ownersByPartition(instances)
-  const byTopic = new Map<string, TopicView>()
+  const byTopic = new Map<string, TopicLagView>()
   for (const { topic, partition, end, committed, lag } of lags) {
     if (!topic.toLowerCase().includes(needle)) continue
     let view = byTopic.get(topic)

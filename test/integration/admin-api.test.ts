@@ -2,6 +2,7 @@
 // the consumers and the producer report it, topics with their lag and owners, the dead letters,
 // an admin token's test send and history read, and an instance that stops reporting.
 
+import type { TopicLagView } from '@herald/shared'
 import { describe, expect, it } from 'vitest'
 
 import { accessEnv, call, token, type Answer } from '../support/access.js'
@@ -33,19 +34,6 @@ interface InstanceView {
   ready: boolean
   connections?: number
   [figure: string]: unknown
-}
-interface TopicView {
-  topic: string
-  partitions: number
-  lag: number
-  owners: string[]
-  detail: {
-    partition: number
-    end: string
-    committed: string | null
-    lag: number
-    owner: string | null
-  }[]
 }
 interface DeadLetterView {
   reason: string | null
@@ -167,7 +155,7 @@ describe('the operator API', () => {
     const consumers = consumerNames()
     const shown = await waitUntil(
       async () => {
-        const page = await admin<{ total: number; topics: TopicView[] }>(
+        const page = await admin<{ total: number; topics: TopicLagView[] }>(
           `/admin/topics?search=${encodeURIComponent(wide)}`,
         )
         const topic = page.topics[0]
@@ -190,20 +178,20 @@ describe('the operator API', () => {
 
     await waitUntil(
       async () =>
-        (await admin<{ topics: TopicView[] }>(`/admin/topics?search=${narrow}`)).topics[0]?.lag ===
-        0,
+        (await admin<{ topics: TopicLagView[] }>(`/admin/topics?search=${narrow}`)).topics[0]
+          ?.lag === 0,
       { timeoutMs: 30_000, what: `${narrow} delivered` },
     )
-    const both = await admin<{ total: number; topics: TopicView[] }>(
+    const both = await admin<{ total: number; topics: TopicLagView[] }>(
       `/admin/topics?search=${base.toUpperCase()}`,
     )
     expect(both.total).toBe(2)
     expect(both.topics.map(({ topic }) => topic)).toEqual([narrow, wide])
-    const second = await admin<{ total: number; topics: TopicView[] }>(
+    const second = await admin<{ total: number; topics: TopicLagView[] }>(
       `/admin/topics?search=${base}&limit=1&offset=1`,
     )
     expect(second).toMatchObject({ total: 2, topics: [{ topic: wide }] })
-    const all = await admin<{ topics: TopicView[] }>('/admin/topics?limit=200')
+    const all = await admin<{ topics: TopicLagView[] }>('/admin/topics?limit=200')
     expect(all.topics.map(({ topic }) => topic)).not.toContain('herald.dead-letters')
 
     const bearer = await adminToken()
@@ -219,8 +207,8 @@ describe('the operator API', () => {
     // Once a consumer reads the topic, a raw record from another client goes to it.
     await waitUntil(
       async () =>
-        (await admin<{ topics: TopicView[] }>(`/admin/topics?search=${topic}`)).topics[0]?.detail[0]
-          ?.committed === '1',
+        (await admin<{ topics: TopicLagView[] }>(`/admin/topics?search=${topic}`)).topics[0]
+          ?.detail[0]?.committed === '1',
       { timeoutMs: 30_000, what: `${topic} read by a consumer` },
     )
     await writeRawRecords(stack().kafkaBrokers, topic, [Buffer.from([0xff, 0xfe, 0x41])])
