@@ -10,7 +10,7 @@ import {
 import type { TokenVerifier } from '@herald/shared/access'
 import type { SlotLimiter } from '@herald/shared/limits'
 import { toNotification, type ConsumedRecord } from '@herald/shared/kafka'
-import type { Logger, ServiceMetrics } from '@herald/shared/service'
+import type { Logger, OwnStatus, ServiceMetrics } from '@herald/shared/service'
 import {
   createServer,
   type IncomingMessage,
@@ -83,6 +83,8 @@ export interface ConsumerAppDeps {
   readiness: () => Record<string, boolean>
   /** How many topics this instance consumes, for /healthz. */
   consumedTopics: () => number
+  /** The partitions it holds, `<topic>:<partition>`, for the instance registry. */
+  heldPartitions: () => string[]
   /** Records left to read in the partitions this instance holds. */
   lag: () => number
   /** Group generations joined and the time spent rebalancing (KafkaSubscriber.rebalances). */
@@ -118,6 +120,8 @@ export interface ConsumerApp {
   resumeBroadcasts: () => void
   /** Shutting down: `deliver` no longer waits for sockets that do not read. */
   stopWaiting: () => void
+  /** What the instance registry shows of this instance (the figures of /healthz and /readyz). */
+  instanceStatus: () => OwnStatus
 }
 
 export function createConsumerApp({
@@ -126,6 +130,7 @@ export function createConsumerApp({
   slots,
   readiness,
   consumedTopics,
+  heldPartitions,
   lag,
   rebalances,
   groupLag,
@@ -356,7 +361,33 @@ export function createConsumerApp({
     for (const session of subscribers.values()) session.resync(reached)
   }
   const stopWaiting = (): void => pressure.release()
-  return { httpServer, io, deliver, interruptBroadcasts, resumeBroadcasts, stopWaiting }
+  const instanceStatus = (): OwnStatus => {
+    const { behind, lagRecords, paused } = deliveryState()
+    const held = heldPartitions()
+    return {
+      role: 'consumer',
+      ready: Object.values(readiness()).every(Boolean),
+      connections: io.engine.clientsCount,
+      subscriptions: subscriptionCount(io),
+      topics: consumedTopics(),
+      partitions: held.length,
+      lagRecords,
+      paused,
+      behind,
+      deadLetters: deadLetters.counts.not_utf8 + deadLetters.counts.too_large,
+      slowConsumersCut,
+      held,
+    }
+  }
+  return {
+    httpServer,
+    io,
+    deliver,
+    interruptBroadcasts,
+    resumeBroadcasts,
+    stopWaiting,
+    instanceStatus,
+  }
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -4,6 +4,7 @@ import { topicProblem } from '@herald/shared'
 import { LIMIT_RANGE, readAccessEnv, type AccessConfig } from '@herald/shared/access'
 import { envReader, type Env } from '@herald/shared/env'
 import { readKafkaEnv } from '@herald/shared/kafka'
+import { readInstanceReportMs } from '@herald/shared/service'
 import { hostname } from 'node:os'
 
 import type { PressureLimits } from './delivery-pressure.js'
@@ -50,6 +51,8 @@ export interface ConsumerConfig {
   behindLagRecords: number
   /** How often the group's lag is read from Kafka for /metrics. */
   groupLagIntervalMs: number
+  /** How often this instance writes its status to the instance registry. */
+  instanceReportMs: number
 }
 
 export function readConsumerConfig(env: Env): Readonly<ConsumerConfig> {
@@ -105,6 +108,7 @@ export function readConsumerConfig(env: Env): Readonly<ConsumerConfig> {
       min: 100,
       max: 600_000,
     }),
+    instanceReportMs: readInstanceReportMs(read),
   }
   if (config.outbound.maxQueuedBytes < config.maxRecordBytes)
     read.problem(

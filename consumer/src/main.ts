@@ -13,7 +13,12 @@ import {
 import { decodeTopicAnnouncement, topicAnnouncementChannel } from '@herald/shared'
 import { TokenVerifier } from '@herald/shared/access'
 import { SlotLimiter } from '@herald/shared/limits'
-import { createLogger, createServiceMetrics, onShutdownSignal } from '@herald/shared/service'
+import {
+  createLogger,
+  createServiceMetrics,
+  onShutdownSignal,
+  reportInstance,
+} from '@herald/shared/service'
 import { Redis } from 'ioredis'
 import { once } from 'node:events'
 
@@ -88,32 +93,33 @@ const groupLag = watchGroupLag(() => groupLagReader.read(), {
 })
 
 let draining = false
-const { httpServer, io, deliver, interruptBroadcasts, resumeBroadcasts, stopWaiting } =
-  createConsumerApp({
-    config,
-    verifier: config.access.open ? undefined : new TokenVerifier(config.access.tokens),
-    slots,
-    readiness: () => ({
-      kafka: subscriber.ready,
-      redis: redisPub.status === 'ready' && redisSub.status === 'ready',
-      accepting: !draining,
-    }),
-    consumedTopics: () => subscriber.topicCount,
-    lag: () => subscriber.lag,
-    rebalances: () => subscriber.rebalances,
-    groupLag: groupLag.latest,
-    redisPending: () => redisPub.commandQueue.length,
-    catchUp: {
-      reader,
-      admin,
-      ignoredTopics: [config.deadLetterTopic],
-      keyScanLimit: config.keyScanLimit,
-    },
-    deadLetters: new DeadLetters(deadLetterPublisher, config.deadLetterTopic, logger),
-    adapter: createAdapter(redisPub, redisSub),
-    metrics: createServiceMetrics(),
-    logger,
-  })
+const consumerApp = createConsumerApp({
+  config,
+  verifier: config.access.open ? undefined : new TokenVerifier(config.access.tokens),
+  slots,
+  readiness: () => ({
+    kafka: subscriber.ready,
+    redis: redisPub.status === 'ready' && redisSub.status === 'ready',
+    accepting: !draining,
+  }),
+  consumedTopics: () => subscriber.topicCount,
+  heldPartitions: () => subscriber.heldPartitions,
+  lag: () => subscriber.lag,
+  rebalances: () => subscriber.rebalances,
+  groupLag: groupLag.latest,
+  redisPending: () => redisPub.commandQueue.length,
+  catchUp: {
+    reader,
+    admin,
+    ignoredTopics: [config.deadLetterTopic],
+    keyScanLimit: config.keyScanLimit,
+  },
+  deadLetters: new DeadLetters(deadLetterPublisher, config.deadLetterTopic, logger),
+  adapter: createAdapter(redisPub, redisSub),
+  metrics: createServiceMetrics(),
+  logger,
+})
+const { httpServer, io, deliver, interruptBroadcasts, resumeBroadcasts, stopWaiting } = consumerApp
 
 const subscriber = new KafkaSubscriber(
   kafka,
@@ -163,10 +169,19 @@ void redisAnnouncements.subscribe(announcementChannel).catch((error: unknown) =>
   logger.warn({ err: error }, 'could not hear topic announcements; new topics found by listing')
 })
 
+// The operator API's view of this instance: one SET every interval, on the fail-fast connection.
+const registry = reportInstance(redisLimits, {
+  name: config.instance,
+  intervalMs: config.instanceReportMs,
+  status: consumerApp.instanceStatus,
+  logger,
+})
+
 onShutdownSignal(
   async () => {
     draining = true
     stopWaiting()
+    await registry.stop()
     groupLag.stop()
     // Hand partitions to the other instances first; they keep broadcasting through Redis.
     await subscriber.stop()

@@ -6,6 +6,7 @@ import type { Logger, ServiceMetrics } from '@herald/shared/service'
 import express, { type Express, type RequestHandler } from 'express'
 
 import type { ProducerConfig } from './config.js'
+import { adminRouter, type AdminApiDeps } from './admin-routes.js'
 import { ApiError, errorHandler } from './errors.js'
 import { createGuards } from './guards.js'
 import type { ProducerMetrics } from './metrics.js'
@@ -23,6 +24,8 @@ export interface ProducerAppDeps {
     TopicsApiDeps,
     'defaultPartitions' | 'maxPartitions' | 'maxHistoryLimit' | 'keyScanLimit' | 'guards'
   >
+  /** What the operator API reads: the instance registry, the group's lag, the dead letters. */
+  operator: Omit<AdminApiDeps, 'guards'>
   /** Verifies subscriber tokens on history reads; absent in open mode. */
   verifier: TokenVerifier | undefined
   limits: PublishLimits
@@ -49,6 +52,7 @@ export interface ProducerAppDeps {
 export function createProducerApp({
   publisher,
   topics,
+  operator,
   verifier,
   limits,
   config,
@@ -97,6 +101,8 @@ export function createProducerApp({
       methodNotAllowed,
     ),
   )
+
+  app.use(adminRouter({ ...operator, guards }, methodNotAllowed))
 
   app
     .route('/openapi.json')

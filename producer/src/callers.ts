@@ -1,5 +1,6 @@
-// Who is calling: the bearer of a publisher key, of a subscriber token (history reads only), or
-// anyone at all in open mode. Resolved once per request into `res.locals.caller`; the routes ask
+// Who is calling: the bearer of a publisher key, of a subscriber token (history reads only), of an
+// admin token (a subscriber token with `admin: true`: the operator API, history, publishing
+// anywhere), or anyone at all in open mode. Resolved once per request into `res.locals.caller`; the routes ask
 // it what it may do. Unknown or missing credentials are 401 here, before a body is read.
 
 import {
@@ -15,13 +16,16 @@ import type { RequestHandler, Response } from 'express'
 import { ApiError } from './errors.js'
 
 export type Caller =
-  { kind: 'open' } | { kind: 'key'; key: PublisherKey } | { kind: 'token'; grant: TokenGrant }
+  | { kind: 'open' }
+  | { kind: 'key'; key: PublisherKey }
+  | { kind: 'token'; grant: TokenGrant }
+  | { kind: 'admin'; grant: TokenGrant }
 
 /** Names the caller in logs and limits: a key's name, a token's subject; never a secret. */
 export function callerName(caller: Caller): string {
   if (caller.kind === 'key') return caller.key.name
   if (caller.kind === 'token') return `token:${caller.grant.subject}`
-  return 'open'
+  return caller.kind
 }
 
 export function callerOf(res: Response): Caller {
@@ -48,13 +52,20 @@ export function maySeeTopic(caller: Caller, topic: string): boolean {
 
 /** 403 unless the caller may publish to `topic`. */
 export function assertMayPublish(caller: Caller, topic: string): void {
-  if (caller.kind === 'open') return
+  if (caller.kind === 'open' || caller.kind === 'admin') return
   if (caller.kind === 'token') {
     throw new ApiError(403, 'forbidden', 'a subscriber token may not publish; use a publisher key')
   }
   if (!mayRead(caller, topic)) {
     throw new ApiError(403, 'forbidden', `key "${caller.key.name}" may not publish to "${topic}"`)
   }
+}
+
+/** 403 unless the caller may use the operator API: an admin token (anyone, in open mode). */
+export function assertAdmin(caller: Caller): void {
+  if (caller.kind === 'open' || caller.kind === 'admin') return
+  const what = caller.kind === 'key' ? 'a publisher key' : 'the token'
+  throw new ApiError(403, 'forbidden', `${what} is not an admin token`)
 }
 
 /** 403 unless the caller may create `topic`. */
@@ -72,8 +83,12 @@ export function assertMayCreate(caller: Caller, topic: string): void {
 export interface CallerOptions {
   access: AccessConfig
   verifier: TokenVerifier | undefined
-  /** Whether a subscriber token is accepted too (the history routes). */
-  tokens: boolean
+  /**
+   * Which tokens are accepted besides publisher keys: any subscriber token (`true`: history and
+   * the operator API, which checks `admin` itself), only admin tokens (`'admin'`: publishing), or
+   * none.
+   */
+  tokens: boolean | 'admin'
 }
 
 /** Resolves the caller from `Authorization: Bearer …`, or answers 401. */
@@ -92,12 +107,18 @@ export function identifyCaller({ access, verifier, tokens }: CallerOptions): Req
       res.locals.caller = { kind: 'key', key } satisfies Caller
       return next()
     }
-    if (!tokens || verifier === undefined || bearer.split('.').length !== 3) {
+    if (tokens === false || verifier === undefined || bearer.split('.').length !== 3) {
       return next(unauthorized('unauthorized', 'unknown key'))
     }
     verifier.verify(bearer).then(
       (grant) => {
-        res.locals.caller = { kind: 'token', grant } satisfies Caller
+        // Where only admins may use a token, any other token is refused as no key at all.
+        if (tokens === 'admin' && !grant.admin) {
+          return next(unauthorized('unauthorized', 'unknown key (and not an admin token)'))
+        }
+        res.locals.caller = (
+          grant.admin ? { kind: 'admin', grant } : { kind: 'token', grant }
+        ) satisfies Caller
         next()
       },
       (error: unknown) => {

@@ -3,6 +3,8 @@
 import { LIMIT_RANGE, readAccessEnv, type AccessConfig } from '@herald/shared/access'
 import { envReader, type Env } from '@herald/shared/env'
 import { readKafkaEnv } from '@herald/shared/kafka'
+import { readInstanceReportMs } from '@herald/shared/service'
+import { topicProblem } from '@herald/shared'
 import { hostname } from 'node:os'
 
 export interface ProducerConfig {
@@ -46,6 +48,12 @@ export interface ProducerConfig {
   topicCreationsPerCallerLimit: number
   /** Topics all keys together may create per hour. */
   topicCreationsLimit: number
+  /** How often this instance writes its status to the instance registry. */
+  instanceReportMs: number
+  /** The consumers' group, whose lag and owners the operator API shows. */
+  groupId: string
+  /** The consumers' dead-letter topic, which the operator API reads. */
+  deadLetterTopic: string
 }
 
 export function readProducerConfig(env: Env): Readonly<ProducerConfig> {
@@ -87,7 +95,12 @@ export function readProducerConfig(env: Env): Readonly<ProducerConfig> {
       LIMIT_RANGE,
     ),
     topicCreationsLimit: read.int('HERALD_LIMIT_TOPIC_CREATIONS', 1000, LIMIT_RANGE),
+    instanceReportMs: readInstanceReportMs(read),
+    groupId: read.string('HERALD_CONSUMER_GROUP', 'herald-consumers'),
+    deadLetterTopic: read.string('HERALD_DEAD_LETTER_TOPIC', 'herald.dead-letters'),
   }
+  const problem = topicProblem(config.deadLetterTopic)
+  if (problem !== undefined) read.problem(`HERALD_DEAD_LETTER_TOPIC: ${problem}`)
   if (!/^rediss?:\/\//.test(config.redisUrl)) read.problem('REDIS_URL: expected redis://host:port')
   if (config.topicPartitions > config.maxTopicPartitions) {
     read.problem(

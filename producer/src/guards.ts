@@ -9,8 +9,8 @@ import { assertMayCreate, identifyCaller, type Caller } from './callers.js'
 import type { PublishLimits } from './publish-limits.js'
 
 export interface Guards {
-  /** Resolves the caller; `tokens` lets a subscriber token in as well as a publisher key. */
-  identify: (options: { tokens: boolean }) => RequestHandler
+  /** Resolves the caller; `tokens` says which subscriber tokens it lets in besides keys. */
+  identify: (options: { tokens: boolean | 'admin' }) => RequestHandler
   limits: PublishLimits
   /** Lets a publish to `topic` go ahead: it exists, or the caller may (still) create it. */
   admitTopic: (caller: Caller, topic: string) => Promise<void>

@@ -1,9 +1,22 @@
 // Entry point: wires Kafka into the HTTP app, listens, and drains on SIGTERM.
 
 import { TokenVerifier } from '@herald/shared/access'
-import { createKafkaClient, KafkaLogReader, KafkaPublisher, TopicAdmin } from '@herald/shared/kafka'
+import {
+  createKafkaClient,
+  GroupLagReader,
+  KafkaLogReader,
+  KafkaPublisher,
+  readDeadLetters,
+  TopicAdmin,
+} from '@herald/shared/kafka'
 import { WindowLimiter } from '@herald/shared/limits'
-import { createLogger, createServiceMetrics, onShutdownSignal } from '@herald/shared/service'
+import {
+  createLogger,
+  createServiceMetrics,
+  onShutdownSignal,
+  readInstances,
+  reportInstance,
+} from '@herald/shared/service'
 import { Redis } from 'ioredis'
 import { once } from 'node:events'
 
@@ -68,6 +81,13 @@ const reader = new KafkaLogReader(
   logger,
 )
 
+// The operator API reads the consumers' group as Kafka sees it: the producer is not a member.
+const groupLagReader = new GroupLagReader(kafka, {
+  groupId: config.groupId,
+  topicPrefix: config.topicPrefix,
+  ignoredTopics: [config.deadLetterTopic],
+})
+
 const serviceMetrics = createServiceMetrics()
 const producerMetrics = createProducerMetrics(serviceMetrics)
 
@@ -75,6 +95,11 @@ let draining = false
 const app = createProducerApp({
   publisher: producerMetrics.instrument(publisher),
   topics: { admin, reader },
+  operator: {
+    instances: () => readInstances(limitsRedis),
+    groupLag: () => groupLagReader.readPartitions(),
+    deadLetters: (limit) => readDeadLetters(reader, admin, config.deadLetterTopic, limit),
+  },
   verifier: config.access.open ? undefined : new TokenVerifier(config.access.tokens),
   limits,
   config,
@@ -93,9 +118,18 @@ logger.info({ host: config.host, port }, 'listening')
 
 void publisher.connect()
 
+// The operator API's view of this instance: one SET every interval, on the fail-fast connection.
+const registry = reportInstance(limitsRedis, {
+  name: config.instance,
+  intervalMs: config.instanceReportMs,
+  status: () => ({ role: 'producer', ready: publisher.connected && !draining }),
+  logger,
+})
+
 onShutdownSignal(
   async () => {
     draining = true
+    await registry.stop()
     // Stop accepting, answer what is in flight, then let Kafka go. A keep-alive connection that
     // finishes its last request becomes idle later; close those as they appear.
     const closed = new Promise<void>((resolve, reject) =>
@@ -104,6 +138,7 @@ onShutdownSignal(
     const closeIdle = setInterval(() => server.closeIdleConnections(), 50)
     await closed.finally(() => clearInterval(closeIdle))
     await reader.stop()
+    await groupLagReader.close()
     await admin.disconnect()
     await publisher.disconnect()
     await announcer.close()

@@ -26,8 +26,8 @@ export interface ProducerMetrics {
 
 /**
  * Who was refused, as a bounded label: a publisher key's name (the operator's keyring), never a
- * secret or a token's subject; `token` for any subscriber token, `none` without a credential and
- * `unknown` for one that named no key.
+ * secret or a token's subject; `token` for any subscriber token, `admin` for an admin token, `none`
+ * without a credential and `unknown` for one that named no key.
  */
 export function refusedCaller(caller: Caller | undefined, hadCredential: boolean): string {
   if (caller === undefined) return hadCredential ? 'unknown' : 'none'

@@ -56,7 +56,7 @@ export function notifyBatchHandlers(
     res.status(200).json(answer)
   }
   return [
-    guards.identify({ tokens: false }),
+    guards.identify({ tokens: 'admin' }),
     requireJson,
     jsonBody(limits.maxBodyBytes),
     publishAll,

@@ -56,5 +56,5 @@ export function notifyHandlers(
     res.locals.published = receipt
     res.status(202).json(receipt)
   }
-  return [guards.identify({ tokens: false }), requireJson, jsonBody(maxBodyBytes), publish]
+  return [guards.identify({ tokens: 'admin' }), requireJson, jsonBody(maxBodyBytes), publish]
 }

@@ -36,6 +36,7 @@ describe('refusedCaller', () => {
     expect(refusedCaller({ kind: 'token', grant: { subject: 'user-7' } as never }, true)).toBe(
       'token',
     )
+    expect(refusedCaller({ kind: 'admin', grant: { subject: 'ops' } as never }, true)).toBe('admin')
     expect(refusedCaller(undefined, true)).toBe('unknown')
     expect(refusedCaller(undefined, false)).toBe('none')
   })

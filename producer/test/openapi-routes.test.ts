@@ -33,6 +33,7 @@ describe('the OpenAPI document', () => {
   const app = createProducerApp({
     publisher: {} as never,
     topics: { admin: {} as never, reader: {} as never },
+    operator: {} as never,
     verifier: undefined,
     limits: {} as never,
     config: { access: { open: true } } as never,

@@ -73,6 +73,34 @@ const topicParameter = {
   schema: ref('Topic'),
 }
 const readers = [{ publisherKey: [] }, { subscriberToken: [] }]
+const publishers = [{ publisherKey: [] }, { adminToken: [] }]
+const admins = [{ adminToken: [] }]
+const ADMIN_AUTH = {
+  '401': AUTH['401'],
+  '403': error('a publisher key, or a token without `admin: true`', ['forbidden']),
+}
+const queryInteger = (name: string) => ({
+  name,
+  in: 'query',
+  schema: { type: 'string', pattern: '^[0-9]+$' },
+})
+const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] })
+/** An object whose every property is required and no other allowed. */
+const closed = (properties: Record<string, Schema>): Schema => ({
+  type: 'object',
+  required: Object.keys(properties),
+  additionalProperties: false,
+  properties,
+})
+const count = { type: 'integer', minimum: 0 }
+const INSTANCE_BASE: Record<string, Schema> = {
+  name: { type: 'string' },
+  ready: { type: 'boolean' },
+  startedAt: { type: 'integer' },
+  seenAt: { type: 'integer' },
+  rssBytes: count,
+  heapUsedBytes: count,
+}
 
 export const OPENAPI_DOCUMENT = {
   openapi: '3.1.0',
@@ -88,6 +116,7 @@ export const OPENAPI_DOCUMENT = {
     '/notify': {
       post: {
         summary: 'Publish one notification; answered once Kafka acknowledged it',
+        security: publishers,
         requestBody: { required: true, ...json(ref('NotifyRequest')) },
         responses: {
           '202': { description: 'stored in Kafka', ...json(ref('PublishReceipt')) },
@@ -100,6 +129,7 @@ export const OPENAPI_DOCUMENT = {
     '/notify/batch': {
       post: {
         summary: 'Publish up to HERALD_MAX_BATCH_ITEMS notifications, each on its own',
+        security: publishers,
         requestBody: {
           required: true,
           ...json({ type: 'array', minItems: 1, items: ref('NotifyRequest') }),
@@ -210,6 +240,62 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
+    '/admin/instances': {
+      get: {
+        summary: 'Every producer and consumer alive now and its health (the instance registry)',
+        security: admins,
+        responses: {
+          '200': {
+            description: 'sorted by role, then name',
+            ...json(
+              closed({
+                instances: { type: 'array', items: ref('Instance') },
+                groupLagRecords: count,
+              }),
+            ),
+          },
+          '400': MALFORMED,
+          ...ADMIN_AUTH,
+          ...COMMON,
+        },
+      },
+    },
+    '/admin/topics': {
+      get: {
+        summary: 'Topics with their partitions, lag and owners, most lag first',
+        security: admins,
+        parameters: [
+          { name: 'search', in: 'query', schema: { type: 'string', maxLength: 200 } },
+          queryInteger('limit'),
+          queryInteger('offset'),
+        ],
+        responses: {
+          '200': {
+            description: 'the page asked for and how many topics match',
+            ...json(closed({ total: count, topics: { type: 'array', items: ref('TopicLag') } })),
+          },
+          '400': error('bad search, limit (1–200) or offset', ['invalid_request']),
+          ...ADMIN_AUTH,
+          ...COMMON,
+        },
+      },
+    },
+    '/admin/dead-letters': {
+      get: {
+        summary: 'The latest records of the dead-letter topic, newest first',
+        security: admins,
+        parameters: [queryInteger('limit')],
+        responses: {
+          '200': {
+            description: 'empty while the topic does not exist',
+            ...json(closed({ deadLetters: { type: 'array', items: ref('DeadLetter') } })),
+          },
+          '400': error('bad limit (1–100)', ['invalid_request']),
+          ...ADMIN_AUTH,
+          ...COMMON,
+        },
+      },
+    },
     '/openapi.json': {
       get: {
         summary: 'This document',
@@ -234,6 +320,13 @@ export const OPENAPI_DOCUMENT = {
         scheme: 'bearer',
         bearerFormat: 'JWT',
         description: 'a subscriber token: reads what its `watch` claim grants',
+      },
+      adminToken: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'a subscriber token whose claims hold `admin: true`: the /admin routes, and publishing to any topic',
       },
     },
     schemas: {
@@ -319,6 +412,50 @@ export const OPENAPI_DOCUMENT = {
         additionalProperties: false,
         properties: { name: ref('Topic'), partitions: { type: 'integer', minimum: 1 } },
       },
+      Instance: {
+        oneOf: [
+          closed({ ...INSTANCE_BASE, role: { const: 'producer' } }),
+          closed({
+            ...INSTANCE_BASE,
+            role: { const: 'consumer' },
+            connections: count,
+            subscriptions: count,
+            topics: count,
+            partitions: count,
+            lagRecords: count,
+            paused: { enum: ['outbound', 'redis', null] },
+            behind: { type: 'boolean' },
+            deadLetters: count,
+            slowConsumersCut: count,
+          }),
+        ],
+      },
+      TopicLag: closed({
+        topic: ref('Topic'),
+        partitions: count,
+        lag: count,
+        owners: { type: 'array', items: { type: 'string' } },
+        detail: {
+          type: 'array',
+          items: closed({
+            partition: count,
+            end: ref('Offset'),
+            committed: nullable(ref('Offset')),
+            lag: count,
+            owner: { type: ['string', 'null'] },
+          }),
+        },
+      }),
+      DeadLetter: closed({
+        reason: { type: ['string', 'null'] },
+        topic: { type: ['string', 'null'] },
+        partition: { type: ['integer', 'null'] },
+        offset: { type: ['string', 'null'] },
+        deadLetterOffset: ref('Offset'),
+        timestamp: { type: 'integer' },
+        bytes: count,
+        preview: { type: 'string' },
+      }),
       Notification: {
         type: 'object',
         required: ['topic', 'partition', 'offset', 'timestamp', 'key', 'message', 'requestId'],

@@ -13,9 +13,10 @@ import { parseArgs } from 'node:util'
 const USAGE = `usage:
   npm run -s key -- --name NAME --publish PATTERN[,PATTERN…] [--create-topics] [--rate N] [--file F]
       adds a key to F (default .herald/keys.json, for HERALD_PUBLISHER_KEYS_FILE) and prints it
-  npm run -s token -- --sub SUBJECT --watch ENTRY[,ENTRY…] [--ttl SECONDS] [--audience A] [--issuer I]
+  npm run -s token -- --sub SUBJECT --watch ENTRY[,ENTRY…] [--ttl SECONDS] [--admin] [--audience A] [--issuer I]
       prints a token signed with HERALD_TOKEN_SECRET, HERALD_TOKEN_SECRET_FILE or
-      .herald/token-secret (made on first use)`
+      .herald/token-secret (made on first use); --admin makes an operator's token (the /admin
+      routes, publishing to any topic)`
 
 const DEFAULT_KEYS_FILE = '.herald/keys.json'
 const DEFAULT_SECRET_FILE = '.herald/token-secret'
@@ -98,6 +99,7 @@ async function token(args: string[]): Promise<void> {
       sub: { type: 'string' },
       watch: { type: 'string' },
       ttl: { type: 'string', default: '3600' },
+      admin: { type: 'boolean', default: false },
       audience: { type: 'string' },
       issuer: { type: 'string' },
     },
@@ -109,6 +111,7 @@ async function token(args: string[]): Promise<void> {
     subject: values.sub,
     watch: list(values.watch, '--watch'),
     ttlSeconds,
+    admin: values.admin,
     audience: values.audience ?? process.env.HERALD_TOKEN_AUDIENCE ?? 'herald',
     ...((values.issuer ?? process.env.HERALD_TOKEN_ISSUER)
       ? { issuer: values.issuer ?? process.env.HERALD_TOKEN_ISSUER }

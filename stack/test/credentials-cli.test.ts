@@ -77,6 +77,16 @@ describe('npm run token', () => {
     expect(grant.watch).toEqual(['orders#user-42', 'user.42.*'])
     expect(grant.expiresAt - Date.now()).toBeGreaterThan(100_000)
     expect(grant.expiresAt - Date.now()).toBeLessThanOrEqual(120_000)
+    expect(grant.admin).toBe(false)
+  })
+
+  it('marks an operator token with --admin', async () => {
+    const secret = 'a-secret-for-the-admin-token-test-0123456789'
+    const token = run(['token', '--sub', 'ops', '--watch', '*', '--admin', '--ttl', '3600'], {
+      HERALD_TOKEN_SECRET: secret,
+    })
+    const grant = await new TokenVerifier({ secret, audience: 'herald' }).verify(token)
+    expect(grant).toMatchObject({ subject: 'ops', watch: ['*'], admin: true })
   })
 
   it('says what is missing', () => {

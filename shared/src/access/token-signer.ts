@@ -11,12 +11,14 @@ export interface TokenClaims {
   watch: readonly string[]
   /** Seconds from now until it expires. */
   ttlSeconds: number
+  /** An operator's token: the `/admin` routes, and publishing to any topic. */
+  admin?: boolean
   audience?: string
   issuer?: string
 }
 
 export function signToken(secret: string, claims: TokenClaims): Promise<string> {
-  const token = new SignJWT({ watch: [...claims.watch] })
+  const token = new SignJWT({ watch: [...claims.watch], ...(claims.admin ? { admin: true } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.subject)
     .setAudience(claims.audience ?? 'herald')

@@ -1,6 +1,6 @@
 // Subscriber tokens: JWTs whose `watch` claim lists the entries a socket (or a history reader)
 // may see. HS256 with a shared secret; RS256 / ES256 with a public key or the keys of a JWKS URL.
-// `exp`, `sub` and `aud` are required, `iss` when one is configured; unsigned tokens (`alg: none`)
+// `exp`, `sub` and `aud` are required (`admin: true` marks an operator's token), `iss` when one is configured; unsigned tokens (`alg: none`)
 // and any algorithm not configured are refused before a signature is even looked at.
 
 import {
@@ -37,6 +37,8 @@ export interface TokenGrant {
   watch: string[]
   /** `exp`, in milliseconds since the epoch. */
   expiresAt: number
+  /** `admin: true`: an operator's token (the `/admin` routes, publishing anywhere). */
+  admin: boolean
 }
 
 /** Why a token was refused: `token_expired` tells a client that a fresh token will do. */
@@ -105,10 +107,16 @@ export class TokenVerifier {
     } catch (error) {
       throw refusal(error)
     }
-    const { sub, exp, watch } = payload
-    const problem = watchProblem(watch)
+    const { sub, exp, watch, admin = false } = payload
+    const problem =
+      watchProblem(watch) ?? (typeof admin === 'boolean' ? undefined : 'admin must be a boolean')
     if (problem !== undefined) throw new TokenError('unauthorized', `token claim ${problem}`)
-    return { subject: sub as string, watch: watch as string[], expiresAt: (exp as number) * 1000 }
+    return {
+      subject: sub as string,
+      watch: watch as string[],
+      expiresAt: (exp as number) * 1000,
+      admin: admin as boolean,
+    }
   }
 }
 

@@ -15,6 +15,8 @@ export interface ConsumedRecord {
   value: Buffer | null
   /** The id of the request that published it (its REQUEST_ID_HEADER), or null for other clients. */
   requestId: string | null
+  /** Every header, decoded as UTF-8: only when asked for (the dead-letter reader). */
+  headers?: Readonly<Record<string, string>>
 }
 
 /** The record header that carries the id of the `POST` that published it (nginx's $request_id). */
@@ -34,13 +36,27 @@ export interface FetchedRecords {
   next: bigint
 }
 
-/** The records at `from` or later, up to (not including) `to` when given. */
+function headersOf(
+  headers: readonly (readonly [Buffer | null, Buffer | null])[],
+): Record<string, string> {
+  const decoded: Record<string, string> = {}
+  for (const [name, value] of headers) {
+    if (name !== null) decoded[name.toString('utf8')] = value?.toString('utf8') ?? ''
+  }
+  return decoded
+}
+
+/**
+ * The records at `from` or later, up to (not including) `to` when given; with `withHeaders`, each
+ * with all its headers (the delivery path never asks: it needs only the request id).
+ */
 export function recordsFromBatches(
   topic: string,
   partition: number,
   batches: readonly RecordsBatch[] | null | undefined,
   from: bigint,
   to?: bigint,
+  withHeaders = false,
 ): FetchedRecords {
   const records: ConsumedRecord[] = []
   let next = from
@@ -59,6 +75,7 @@ export function recordsFromBatches(
         key: record.key?.toString('utf8') ?? null,
         value: record.value,
         requestId: record.headers.length === 0 ? null : requestIdOf(record.headers),
+        ...(withHeaders ? { headers: headersOf(record.headers) } : {}),
       })
     }
   }

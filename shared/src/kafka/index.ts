@@ -2,6 +2,7 @@
 // nowhere else.
 export * from './assigner.js'
 export * from './client.js'
+export * from './dead-letter-log.js'
 export * from './errors.js'
 export * from './fetched-records.js'
 export * from './group-lag.js'

@@ -44,7 +44,7 @@ export class KafkaLogReader {
   /**
    * The records of `topic`/`partition` with offsets in [from, to), in offset order; with `keep`,
    * only those it keeps (the others are dropped fetch by fetch, so a long scan holds only what it
-   * keeps).
+   * keeps). With `withHeaders`, each record carries all its headers.
    */
   async read(
     topic: string,
@@ -52,6 +52,7 @@ export class KafkaLogReader {
     from: bigint,
     to: bigint,
     keep?: (record: ConsumedRecord) => boolean,
+    withHeaders = false,
   ): Promise<ConsumedRecord[]> {
     if (from >= to) return []
     if (this.#stopped) throw new KafkaUnavailableError('reader stopped')
@@ -66,7 +67,7 @@ export class KafkaLogReader {
         )
       }
       const answer = await this.#fetch(kafkaTopic, partition, next)
-      const fetched = recordsFromBatches(topic, partition, answer.batches, next, to)
+      const fetched = recordsFromBatches(topic, partition, answer.batches, next, to, withHeaders)
       for (const record of fetched.records)
         if (keep === undefined || keep(record)) records.push(record)
       // Offsets may skip (compaction, transaction markers): the range is done once the log has

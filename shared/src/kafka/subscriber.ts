@@ -147,6 +147,11 @@ export class KafkaSubscriber {
     return this.#topics.size
   }
 
+  /** The partitions held now, as `<herald topic>:<partition>` (the instance registry's `held`). */
+  get heldPartitions(): string[] {
+    return [...this.#held.values()].map(({ topic, partition }) => `${topic}:${partition}`)
+  }
+
   /** Records in the partitions held now that are not delivered yet, as the last fetches saw them. */
   get lag(): number {
     let lag = 0n

@@ -25,7 +25,22 @@ describe('TokenVerifier with a shared secret (HS256)', () => {
   it('grants the watch claim to its subject until exp', async () => {
     const exp = hour()
     const grant = await verifier.verify(await hs256({ ...base, iss: 'shop', exp }))
-    expect(grant).toEqual({ subject: 'user-42', watch: base.watch, expiresAt: exp * 1000 })
+    expect(grant).toEqual({
+      subject: 'user-42',
+      watch: base.watch,
+      expiresAt: exp * 1000,
+      admin: false,
+    })
+  })
+
+  it('carries an admin claim of true, and false when absent', async () => {
+    const claims = { ...base, iss: 'shop', exp: hour() }
+    expect(await verifier.verify(await hs256({ ...claims, admin: true }))).toMatchObject({
+      admin: true,
+    })
+    expect(await verifier.verify(await hs256({ ...claims, admin: false }))).toMatchObject({
+      admin: false,
+    })
   })
 
   it.each([
@@ -56,6 +71,8 @@ describe('TokenVerifier with a shared secret (HS256)', () => {
       /watch must be an array/,
     ],
     ['with a bad watch entry', { ...base, watch: ['a b'], iss: 'shop', exp: hour() }, /watch\[0\]/],
+    ['with a non-boolean admin', { ...base, admin: 'yes', iss: 'shop', exp: hour() }, /admin/],
+    ['with an admin of 1', { ...base, admin: 1, iss: 'shop', exp: hour() }, /admin/],
   ])('refuses a token %s', async (_label, claims, message) => {
     await expect(verifier.verify(await hs256(claims))).rejects.toMatchObject({
       code: 'unauthorized',

@@ -66,6 +66,13 @@ describe('recordsFromBatches', () => {
     ]
     const { records } = recordsFromBatches('t', 0, [published], 0n)
     expect(records.map((record) => record.requestId)).toEqual(['f0e1d2', null, null])
+    expect(records[0]).not.toHaveProperty('headers')
+    const withHeaders = recordsFromBatches('t', 0, [published], 0n, undefined, true).records
+    expect(withHeaders.map((record) => record.headers)).toEqual([
+      { [REQUEST_ID_HEADER]: 'f0e1d2' },
+      { other: 'x', [REQUEST_ID_HEADER]: '' },
+      {},
+    ])
   })
 
   it('skips the part of a batch before the offset asked for and stops at the end of a range', () => {
