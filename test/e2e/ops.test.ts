@@ -5,15 +5,15 @@
 // It needs the operator's API (GET /admin/*, the `admin` claim) of the ops-api branch.
 
 import type { PublishReceipt } from '@herald/shared'
-import { SignJWT } from 'jose'
 import type { Page } from 'playwright-core'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
-import { accessEnv, call, token, TOKEN_SECRET } from '../support/access.js'
+import { accessEnv, call, token } from '../support/access.js'
 import { SCREENSHOT_DIR, usePages } from '../support/browser.js'
 import { useTestStack } from '../support/stack.js'
 import { uniqueTopic } from '../support/topics.js'
+import { waitUntil } from '../support/wait.js'
 
 const BACKEND = 'hk_e2e_ops_backend_key_000000000001'
 const stack = useTestStack({
@@ -30,15 +30,8 @@ const requested: string[] = []
  * `"admin": true`. Signed here with jose, as any backend would, so the test holds no copy of the
  * CLI's code.
  */
-function adminToken(): Promise<string> {
-  return new SignJWT({ watch: ['*'], admin: true })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject('ops')
-    .setAudience('herald')
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + 600)
-    .sign(new TextEncoder().encode(TOKEN_SECRET))
-}
+/** The token `npm run token -- --sub ops --watch '*' --admin` mints. */
+const adminToken = (): Promise<string> => token('ops', ['*'], { admin: true })
 
 async function openOps(fragment = ''): Promise<Page> {
   const page = await newPage()
@@ -115,9 +108,19 @@ describe('the operator page', () => {
     await page.getByTestId('tail-topic').fill(topic)
     await page.getByTestId('tail-start').click()
     await page.locator('[data-testid="tail-state"][data-state="live"]').waitFor({ timeout: 15_000 })
-    // The subscription is acknowledged before the POST: wait for the count line of the tail.
+    // The page does not show the subscription's ack: the tail is subscribed once a probe POSTed
+    // after the click arrives in it (a POST before the ack may precede the subscription).
     await page.getByTestId('tail-count').waitFor()
-    await page.waitForTimeout(500)
+    const probes: PublishReceipt[] = []
+    await waitUntil(
+      async () => {
+        for (const probe of probes)
+          if ((await itemAt(page, 'tail-items', probe).count()) > 0) return true
+        probes.push(await post(topic, 'probe'))
+        return false
+      },
+      { timeoutMs: 20_000, intervalMs: 250, what: 'a probe in the live tail' },
+    )
     const tailed = await post(topic, 'seen in the tail')
     await itemAt(page, 'tail-items', tailed).waitFor({ timeout: 20_000 })
 
@@ -146,6 +149,11 @@ describe('the operator page', () => {
     for (const record of [first, tailed, sent]) {
       await itemAt(page, 'history-items', record).waitFor({ timeout: 15_000 })
     }
+    // The topic's partition shows the consumer reading it, once that one has reported it.
+    await page
+      .locator('[data-testid="partition-row"][data-owner^="consumer-"]')
+      .first()
+      .waitFor({ timeout: 20_000 })
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'ops-page.png'), fullPage: true })
   })
 })
