@@ -25,11 +25,6 @@ const { newPage } = usePages()
 /** Every URL the pages asked for: a token must never be among them. */
 const requested: string[] = []
 
-/**
- * What `npm run token -- --sub ops --watch '*' --admin` mints: a subscriber token with
- * `"admin": true`. Signed here with jose, as any backend would, so the test holds no copy of the
- * CLI's code.
- */
 /** The token `npm run token -- --sub ops --watch '*' --admin` mints. */
 const adminToken = (): Promise<string> => token('ops', ['*'], { admin: true })
 
