@@ -98,6 +98,11 @@ export interface ConsumerAppDeps {
   deadLetters: DeadLetters
   /** The Socket.IO adapter (Redis in production); the in-memory one when absent. */
   adapter?: ServerOptions['adapter']
+  /**
+   * Whether another instance may have a socket in one of these rooms (room-directory.ts); when
+   * not, a record is broadcast here only. Absent: always (every broadcast goes through the adapter).
+   */
+  othersWatch?: (rooms: readonly string[]) => boolean
   /** The process's registry, served on `/metrics`; the consumer adds its own metrics to it. */
   metrics: ServiceMetrics
   logger: Logger
@@ -138,6 +143,7 @@ export function createConsumerApp({
   catchUp,
   deadLetters,
   adapter,
+  othersWatch = () => true,
   metrics,
   logger,
 }: ConsumerAppDeps): ConsumerApp {
@@ -302,9 +308,11 @@ export function createConsumerApp({
 
   let recordsConsumed = 0
   let recordsBroadcast = 0
+  let recordsBroadcastHereOnly = 0
   const consumerMetrics = createConsumerMetrics(metrics, {
     recordsConsumed: () => recordsConsumed,
     recordsBroadcast: () => recordsBroadcast,
+    recordsBroadcastHereOnly: () => recordsBroadcastHereOnly,
     deadLettered: () => deadLetters.counts,
     deliveries: () => holds.delivered,
     sockets: () => io.engine.clientsCount,
@@ -327,7 +335,13 @@ export function createConsumerApp({
   const deliverNow = (record: ConsumedRecord): void | Promise<void> => {
     const reason = poisonReason(record, config.maxRecordBytes)
     if (reason !== undefined) return deadLetters.send(record, reason)
-    io.to(roomsForRecord(record.topic, record.key)).emit('notification', toNotification(record))
+    const rooms = roomsForRecord(record.topic, record.key)
+    if (othersWatch(rooms)) {
+      io.to(rooms).emit('notification', toNotification(record))
+    } else {
+      io.local.to(rooms).emit('notification', toNotification(record))
+      recordsBroadcastHereOnly += 1
+    }
     recordsBroadcast += 1
     consumerMetrics.broadcastAfter(record.timestamp)
     if (logBroadcasts) {

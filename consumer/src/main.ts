@@ -26,6 +26,7 @@ import { createConsumerApp, OPEN_ACCESS_WARNING } from './app.js'
 import { readConsumerConfig } from './config.js'
 import { DeadLetters } from './dead-letters.js'
 import { watchGroupLag } from './group-lag-watch.js'
+import { RoomDirectory, roomDirectoryChannel } from './room-directory.js'
 
 const config = readConsumerConfig(process.env)
 const logger = createLogger(config.instance, config.logLevel)
@@ -42,6 +43,8 @@ const redisPub = new Redis(config.redisUrl, {
 const redisSub = redisPub.duplicate({ enableAutoPipelining: false })
 // Producers announce the topics they create here; the adapter's subscriber stays its own.
 const redisAnnouncements = redisPub.duplicate({ enableAutoPipelining: false })
+// Which rooms the other instances have sockets in: its own subscriber, announcements on redisPub.
+const redisRooms = redisPub.duplicate({ enableAutoPipelining: false })
 // Socket limits are checked on every handshake: fail fast (and admit the socket) while Redis is
 // away, rather than queue each handshake behind a reconnect.
 const redisLimits = redisPub.duplicate({ enableOfflineQueue: false, maxRetriesPerRequest: 1 })
@@ -50,6 +53,7 @@ for (const [role, client] of [
   ['pub', redisPub],
   ['sub', redisSub],
   ['announcements', redisAnnouncements],
+  ['rooms', redisRooms],
   ['limits', redisLimits],
 ] as const) {
   client.on('error', (error: Error) => logger.warn({ err: error, role }, 'redis error'))
@@ -92,6 +96,28 @@ const groupLag = watchGroupLag(() => groupLagReader.read(), {
   logger,
 })
 
+const roomChannel = roomDirectoryChannel(config.topicPrefix)
+const roomDirectory = new RoomDirectory({
+  instance: config.instance,
+  publish: (message) => redisPub.publish(roomChannel, message),
+  logger,
+})
+redisRooms.on('message', (channel: string, message: string) => {
+  if (channel === roomChannel) roomDirectory.receive(message)
+})
+redisRooms.on('close', () => roomDirectory.lost())
+// ioredis subscribes again after a reconnect before `ready`; a PING answered after it means the
+// subscription is in place, so the hello's replies can be heard.
+redisRooms.on('ready', () => {
+  void redisRooms.ping().then(
+    () => roomDirectory.hello(),
+    () => undefined, // lost again: its next `ready` tries again
+  )
+})
+void redisRooms.subscribe(roomChannel).catch((error: unknown) => {
+  logger.warn({ err: error }, 'could not hear the room directory; every record goes through Redis')
+})
+
 let draining = false
 const consumerApp = createConsumerApp({
   config,
@@ -115,7 +141,8 @@ const consumerApp = createConsumerApp({
     keyScanLimit: config.keyScanLimit,
   },
   deadLetters: new DeadLetters(deadLetterPublisher, config.deadLetterTopic, logger),
-  adapter: createAdapter(redisPub, redisSub),
+  adapter: roomDirectory.wrap(createAdapter(redisPub, redisSub)),
+  othersWatch: (rooms) => roomDirectory.needsOthers(rooms),
   metrics: createServiceMetrics(),
   logger,
 })
@@ -153,6 +180,9 @@ async function resumeWhenBothReady(): Promise<void> {
     // ioredis subscribes again on a reconnect before it emits `ready`: once this PING is answered,
     // the adapter's subscriptions are in place and no broadcast can slip past the resync.
     await redisSub.ping()
+    // Rooms created here while Redis was away were announced to nobody: tell every instance
+    // before any socket is brought back, so that what they read next reaches it.
+    await roomDirectory.hello()
   } catch {
     return // lost again: its next `ready` tries again
   }
@@ -191,11 +221,13 @@ onShutdownSignal(
     await groupLagReader.close()
     // Disconnected sockets reconnect through nginx to another instance.
     await io.close()
+    await roomDirectory.close()
     slots.close()
     await Promise.all([
       redisPub.quit(),
       redisSub.quit(),
       redisAnnouncements.quit(),
+      redisRooms.quit(),
       redisLimits.quit(),
     ])
   },

@@ -14,6 +14,8 @@ import type { RefusalCount } from './refusal-tally.js'
 export interface ConsumerReadings {
   recordsConsumed: () => number
   recordsBroadcast: () => number
+  /** Of those, the records no other instance had a socket for: not published to Redis. */
+  recordsBroadcastHereOnly: () => number
   deadLettered: () => Readonly<Record<PoisonReason, number>>
   deliveries: () => number
   sockets: () => number
@@ -132,6 +134,12 @@ export function createConsumerMetrics(
     'herald_records_broadcast_total',
     "Records this instance broadcast to their topic's rooms on every instance",
     readings.recordsBroadcast,
+  )
+  readCounter(
+    registry,
+    'herald_records_broadcast_here_only_total',
+    'Of the records broadcast, those no other instance had a socket for: not published to Redis',
+    readings.recordsBroadcastHereOnly,
   )
   readLabelledCounter(
     registry,

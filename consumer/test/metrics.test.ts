@@ -9,6 +9,7 @@ function counted() {
   return {
     recordsConsumed: 0,
     recordsBroadcast: 0,
+    recordsBroadcastHereOnly: 0,
     deadLettered: { too_large: 0, not_utf8: 0 },
     deliveries: 0,
     sockets: 0,
@@ -33,6 +34,7 @@ function setUp() {
   const metrics = createConsumerMetrics(service, {
     recordsConsumed: () => state.recordsConsumed,
     recordsBroadcast: () => state.recordsBroadcast,
+    recordsBroadcastHereOnly: () => state.recordsBroadcastHereOnly,
     deadLettered: () => state.deadLettered,
     deliveries: () => state.deliveries,
     sockets: () => state.sockets,
@@ -57,6 +59,7 @@ describe('createConsumerMetrics', () => {
     const { state, scrape } = setUp()
     state.recordsConsumed = 5
     state.deliveries = 12
+    state.recordsBroadcastHereOnly = 6
     state.sockets = 3
     state.paused = true
     state.deadLettered.too_large = 2
@@ -71,6 +74,7 @@ describe('createConsumerMetrics', () => {
     let body = await scrape()
     expect(body).toContain('herald_records_consumed_total 5')
     expect(body).toContain('herald_deliveries_total 12')
+    expect(body).toContain('herald_records_broadcast_here_only_total 6')
     expect(body).toContain('herald_sockets 3')
     expect(body).toContain('herald_delivery_paused 1')
     expect(body).toContain('herald_records_dead_lettered_total{reason="too_large"} 2')
