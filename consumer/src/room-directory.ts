@@ -167,10 +167,15 @@ export class RoomDirectory {
   async hello(): Promise<boolean> {
     const repliers = new Set<string>()
     const [heardBefore, dropsBefore] = [this.#heard, this.#drops]
+    let listening = false
     const answered = await this.#request(
       { kind: 'hello', from: this.#instance, id: ++this.#nextId, rooms: [...this.#local] },
       (from, rooms) => {
-        if (from === this.#instance) return
+        if (from === this.#instance) {
+          // Our own copy: this instance hears the channel, so it misses no announcement from now.
+          listening = true
+          return
+        }
         // An instance's later announcements follow its reply on the channel: its list is
         // replaced as the reply arrives, never afterwards.
         repliers.add(from)
@@ -178,7 +183,7 @@ export class RoomDirectory {
       },
     )
     if (this.#closed) return false
-    const complete = answered && this.#drops === dropsBefore
+    const complete = answered && listening && this.#drops === dropsBefore
     if (complete) {
       // Every listening instance answered: one that did not, and was not heard from since the
       // hello left, is not listening any more.
@@ -190,7 +195,10 @@ export class RoomDirectory {
       }
       this.#complete = true
     } else {
-      this.#logger.warn('not every instance answered the room directory: publishing every record')
+      this.#logger.warn(
+        { answered, listening },
+        'room directory incomplete: publishing every record until the next hello',
+      )
     }
     this.#scheduleHello(complete ? this.#helloIntervalMs : this.#ackTimeoutMs)
     return complete
@@ -251,7 +259,7 @@ export class RoomDirectory {
         'not every instance confirmed new rooms in time; going on',
       )
     }
-    for (const room of add) {
+    for (const room of rooms) {
       if (this.#unconfirmed.get(room) === announced.promise) this.#unconfirmed.delete(room)
     }
     announced.resolve()

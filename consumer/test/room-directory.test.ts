@@ -140,6 +140,15 @@ describe('RoomDirectory', () => {
     await a.directory.close()
   })
 
+  it('stays incomplete while its own hello does not come back: it is not listening yet', async () => {
+    const channel = new Channel()
+    const a = instance(channel, 'a', { listening: false, ackTimeoutMs: 50 })
+    // Nobody else listens either, so PUBLISH counts no receiver at all.
+    expect(await a.directory.hello()).toBe(false)
+    expect(a.directory.needsOthers(['t'])).toBe(true)
+    await a.directory.close()
+  })
+
   it('publishes everything from a dropped connection until the next hello', async () => {
     const channel = new Channel()
     const a = instance(channel, 'a')
