@@ -99,11 +99,6 @@ export function decodeInstanceStatus(text: string): InstanceStatus | undefined {
   return status as unknown as ConsumerStatus
 }
 
-/** True once the instance missed enough reports that its key would have expired. */
-export function isStale(status: InstanceStatus, now: number): boolean {
-  return now - status.seenAt > REPORTS_TO_EXPIRY * status.reportMs
-}
-
 export interface InstanceReporterOptions {
   name: string
   intervalMs: number
@@ -169,10 +164,13 @@ export function reportInstance(
 /** Most keys one SCAN step looks at: instances are tens, so a read is a step or two. */
 const SCAN_COUNT = 100
 
-/** Every instance alive now, sorted by role then name. */
+/**
+ * Every instance alive now, sorted by role then name. Alive is what Redis says: a key expires
+ * three reports after it was written. `seenAt` is not compared with this host's clock: another
+ * host's clock may be seconds off, and a live instance would vanish from the page.
+ */
 export async function readInstances(
   redis: Pick<Redis, 'scan' | 'mget'>,
-  now = Date.now(),
 ): Promise<InstanceStatus[]> {
   const keys = new Set<string>()
   let cursor = '0'
@@ -191,6 +189,6 @@ export async function readInstances(
   const texts = await redis.mget(...keys)
   return texts
     .map((text) => (text === null ? undefined : decodeInstanceStatus(text)))
-    .filter((status): status is InstanceStatus => status !== undefined && !isStale(status, now))
+    .filter((status): status is InstanceStatus => status !== undefined)
     .sort((a, b) => a.role.localeCompare(b.role) || a.name.localeCompare(b.name))
 }
