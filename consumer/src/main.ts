@@ -107,7 +107,9 @@ redisRooms.on('message', (channel: string, message: string) => {
 })
 redisRooms.on('close', () => roomDirectory.lost())
 // ioredis subscribes again after a reconnect before `ready`; a PING answered after it means the
-// subscription is in place, so the hello's replies can be heard.
+// subscription is in place, so the hello's replies can be heard. (On the first connection the
+// SUBSCRIBE may still be queued: that hello does not hear its own copy, stays incomplete, and the
+// directory tries again.)
 redisRooms.on('ready', () => {
   void redisRooms.ping().then(
     () => roomDirectory.hello(),

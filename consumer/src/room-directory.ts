@@ -48,12 +48,8 @@ export function roomDirectoryChannel(topicPrefix: string): string {
   return `herald:${topicPrefix}:rooms`
 }
 
-interface Waiting {
-  replies: Set<string>
-  expected: number
-  onReply: (from: string, rooms: string[] | undefined) => void
-  finish: (allAnswered: boolean) => void
-}
+/** Hears one reply (or this instance's own copy) to a request in flight. */
+type ReplyListener = (from: string, rooms: string[] | undefined) => void
 
 export class RoomDirectory {
   readonly #instance: string
@@ -72,7 +68,7 @@ export class RoomDirectory {
   #announced: { promise: Promise<void>; resolve: () => void } | undefined
   /** Rooms whose creation is announced and not yet confirmed: a join of them waits too. */
   readonly #unconfirmed = new Map<string, Promise<void>>()
-  readonly #waiting = new Map<number, Waiting>()
+  readonly #waiting = new Map<number, ReplyListener>()
   #nextId = 0
   /** Counts messages heard, and the last count at which each other instance was heard. */
   #heard = 0
@@ -121,15 +117,15 @@ export class RoomDirectory {
     if (message === undefined) return
     if (message.kind === 'reply') {
       if (message.to === this.#instance)
-        this.#waiting.get(message.id)?.onReply(message.from, message.rooms)
+        this.#waiting.get(message.id)?.(message.from, message.rooms)
       return
     }
-    if (message.from !== this.#instance) this.#lastHeard.set(message.from, ++this.#heard)
     if (message.from === this.#instance) {
       // Our own copy: this instance's channel connection is one of the receivers PUBLISH counted.
-      if (message.kind !== 'bye') this.#waiting.get(message.id)?.onReply(this.#instance, undefined)
+      if (message.kind !== 'bye') this.#waiting.get(message.id)?.(this.#instance, undefined)
       return
     }
+    this.#lastHeard.set(message.from, ++this.#heard)
     if (message.kind === 'bye') {
       this.#remote.delete(message.from)
       this.#lastHeard.delete(message.from)
@@ -268,32 +264,29 @@ export class RoomDirectory {
   /** Publishes a message and waits (bounded) for a reply from each receiver PUBLISH counted. */
   #request(
     message: Extract<RoomMessage, { id: number }>,
-    onReply: (from: string, rooms: string[] | undefined) => void,
+    onReply: ReplyListener,
   ): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => waiting.finish(false), this.#ackTimeoutMs).unref()
-      const waiting: Waiting = {
-        replies: new Set(),
-        expected: Number.POSITIVE_INFINITY,
-        onReply: (from, rooms) => {
-          if (waiting.replies.has(from)) return
-          waiting.replies.add(from)
-          onReply(from, rooms)
-          if (waiting.replies.size >= waiting.expected) waiting.finish(true)
-        },
-        finish: (allAnswered) => {
-          clearTimeout(timer)
-          this.#waiting.delete(message.id)
-          resolve(allAnswered)
-        },
+      const replies = new Set<string>()
+      let expected = Number.POSITIVE_INFINITY
+      const finish = (allAnswered: boolean): void => {
+        clearTimeout(timer)
+        this.#waiting.delete(message.id)
+        resolve(allAnswered)
       }
-      this.#waiting.set(message.id, waiting)
+      const timer = setTimeout(() => finish(false), this.#ackTimeoutMs).unref()
+      this.#waiting.set(message.id, (from, rooms) => {
+        if (replies.has(from)) return
+        replies.add(from)
+        onReply(from, rooms)
+        if (replies.size >= expected) finish(true)
+      })
       this.#publish(JSON.stringify(message)).then(
         (receivers) => {
-          waiting.expected = receivers
-          if (waiting.replies.size >= receivers) waiting.finish(true)
+          expected = receivers
+          if (replies.size >= receivers) finish(true)
         },
-        () => waiting.finish(false),
+        () => finish(false),
       )
     })
   }
