@@ -4,7 +4,7 @@
 import { errorBody, type ErrorCode } from '@herald/shared'
 import { KafkaUnavailableError, TopicExistsError, TopicRejectedError } from '@herald/shared/kafka'
 import type { ErrorRequestHandler, Request, Response } from 'express'
-import type { Logger } from '@herald/shared/service'
+import { RegistryUnavailableError, type Logger } from '@herald/shared/service'
 
 /** A failure with the HTTP answer it deserves. */
 export class ApiError extends Error {
@@ -41,6 +41,14 @@ export function toApiError(
     return new ApiError(503, 'kafka_unavailable', `Kafka is unavailable: ${error.message}`, {
       'Retry-After': String(limits.retryAfterSeconds),
     })
+  }
+  if (error instanceof RegistryUnavailableError) {
+    return new ApiError(
+      503,
+      'upstream_unavailable',
+      `the instance registry is unavailable: ${error.message}`,
+      { 'Retry-After': String(limits.retryAfterSeconds) },
+    )
   }
   if (error instanceof TopicRejectedError) {
     return new ApiError(400, 'invalid_topic', error.message)

@@ -1,4 +1,5 @@
 import { KafkaUnavailableError, TopicRejectedError } from '@herald/shared/kafka'
+import { RegistryUnavailableError } from '@herald/shared/service'
 import { describe, expect, it } from 'vitest'
 
 import { ApiError, toApiError } from '../src/errors.js'
@@ -11,6 +12,16 @@ describe('toApiError', () => {
     expect(error).toMatchObject({
       status: 503,
       code: 'kafka_unavailable',
+      headers: { 'Retry-After': '2' },
+    })
+  })
+
+  it('maps the instance registry being unavailable to 503 upstream_unavailable with Retry-After', () => {
+    const error = toApiError(new RegistryUnavailableError('Redis failed: closed'), limits)
+    expect(error).toMatchObject({
+      status: 503,
+      code: 'upstream_unavailable',
+      message: 'the instance registry is unavailable: Redis failed: closed',
       headers: { 'Retry-After': '2' },
     })
   })

@@ -40,7 +40,7 @@ const COMMON = {
     'method_not_allowed',
   ]),
   '503': error(
-    'Kafka did not answer in time, or nginx reached no producer',
+    'Kafka did not answer in time, nginx reached no producer, or (`/admin/instances`) Redis could not be read',
     ['kafka_unavailable', 'upstream_unavailable'],
     retryAfter,
   ),

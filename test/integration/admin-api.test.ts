@@ -265,4 +265,20 @@ describe('the operator API', () => {
       what: `${stopped} back in /admin/instances`,
     })
   })
+
+  it('answers 503 upstream_unavailable while Redis does not answer, and lists again once it does', async () => {
+    // Stopped, not killed: its connections stay open and commands wait, as on a stalled host.
+    stack().supervisor.signal('redis', 'SIGSTOP')
+    try {
+      const answer = await call(url('/admin/instances'), { bearer: await adminToken() })
+      expectError(answer, 503, 'upstream_unavailable', /instance registry.*within 2000 ms/)
+      expect(answer.headers.get('retry-after')).toBe('1')
+    } finally {
+      stack().supervisor.signal('redis', 'SIGCONT')
+    }
+    await waitUntil(async () => (await instances()).length === 3, {
+      timeoutMs: 10_000,
+      what: 'every instance listed again',
+    })
+  })
 })

@@ -164,14 +164,45 @@ export function reportInstance(
 /** Most keys one SCAN step looks at: instances are tens, so a read is a step or two. */
 const SCAN_COUNT = 100
 
+/** How long a read of the registry may take before it is given up (an operator waits on it). */
+export const REGISTRY_READ_TIMEOUT_MS = 2000
+
+/** Redis could not be read (an error, or no answer in time): the registry cannot say who is alive. */
+export class RegistryUnavailableError extends Error {
+  override readonly name = 'RegistryUnavailableError'
+}
+
 /**
  * Every instance alive now, sorted by role then name. Alive is what Redis says: a key expires
  * three reports after it was written. `seenAt` is not compared with this host's clock: another
- * host's clock may be seconds off, and a live instance would vanish from the page.
+ * host's clock may be seconds off, and a live instance would vanish from the page. Throws
+ * RegistryUnavailableError when Redis fails or takes longer than `timeoutMs` (a stalled Redis
+ * holds commands without failing them).
  */
 export async function readInstances(
   redis: Pick<Redis, 'scan' | 'mget'>,
+  timeoutMs = REGISTRY_READ_TIMEOUT_MS,
 ): Promise<InstanceStatus[]> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new RegistryUnavailableError(`Redis did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    )
+  })
+  try {
+    return await Promise.race([scanInstances(redis), late])
+  } catch (error) {
+    if (error instanceof RegistryUnavailableError) throw error
+    throw new RegistryUnavailableError(`Redis failed: ${(error as Error).message}`, {
+      cause: error,
+    })
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function scanInstances(redis: Pick<Redis, 'scan' | 'mget'>): Promise<InstanceStatus[]> {
   const keys = new Set<string>()
   let cursor = '0'
   do {

@@ -5,6 +5,7 @@ import {
   decodeInstanceStatus,
   encodeInstanceStatus,
   readInstances,
+  RegistryUnavailableError,
   reportInstance,
   type ConsumerStatus,
   type ProducerStatus,
@@ -154,5 +155,19 @@ describe('readInstances', () => {
       [],
     )
     expect(mget).not.toHaveBeenCalled()
+  })
+
+  it('fails with RegistryUnavailableError when Redis fails or does not answer in time', async () => {
+    const failing = { scan: () => Promise.reject(new Error('Connection is closed.')) }
+    await expect(readInstances(failing as never)).rejects.toThrow(
+      new RegistryUnavailableError('Redis failed: Connection is closed.'),
+    )
+    vi.useFakeTimers()
+    const stalled = readInstances({ scan: () => new Promise(() => {}) } as never, 500)
+    const outcome = expect(stalled).rejects.toThrow(
+      new RegistryUnavailableError('Redis did not answer within 500 ms'),
+    )
+    await vi.advanceTimersByTimeAsync(500)
+    await outcome
   })
 })
