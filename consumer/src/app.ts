@@ -44,7 +44,7 @@ import {
   type SubscriptionSession,
 } from './socket-handlers.js'
 import { createWorkLimit } from './work-limit.js'
-import { coalesceWritesPerTurn } from './write-coalescing.js'
+import { WriteCoalescer } from './write-coalescing.js'
 
 export type HeraldServer = Server<
   ClientToServerEvents,
@@ -71,6 +71,7 @@ export interface ConsumerAppDeps {
     | 'socketsPerAddressLimit'
     | 'subscribesPerSocketLimit'
     | 'subscribesWindowMs'
+    | 'writeIntervalMs'
     | 'outbound'
     | 'pressure'
     | 'behindLagRecords'
@@ -148,7 +149,7 @@ export function createConsumerApp({
   logger,
 }: ConsumerAppDeps): ConsumerApp {
   const httpServer = createServer()
-  coalesceWritesPerTurn(httpServer)
+  new WriteCoalescer(config.writeIntervalMs).attach(httpServer)
   const holds = new Holds()
   const io: HeraldServer = new Server(httpServer, {
     serveClient: false,

@@ -43,6 +43,8 @@ export interface ConsumerConfig {
   /** subscribe and unsubscribe operations one socket may make per window. */
   subscribesPerSocketLimit: number
   subscribesWindowMs: number
+  /** Shortest time between two flushes of the connections' writes (0: at the end of each turn). */
+  writeIntervalMs: number
   /** What one socket may have queued before it is cut with `slow_consumer`. */
   outbound: OutboundLimit
   /** What this instance may have queued in all before it stops fetching from Kafka. */
@@ -85,6 +87,7 @@ export function readConsumerConfig(env: Env): Readonly<ConsumerConfig> {
       min: 100,
       max: 3_600_000,
     }),
+    writeIntervalMs: read.int('HERALD_WRITE_INTERVAL_MS', 0, { min: 0, max: 1000 }),
     outbound: {
       maxQueuedBytes: read.int('HERALD_SOCKET_MAX_QUEUED_BYTES', 4 * 1024 * 1024, {
         min: 1024,

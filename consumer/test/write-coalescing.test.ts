@@ -1,8 +1,8 @@
 import { once } from 'node:events'
 import { createServer, connect, type Socket } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 
-import { coalesceSocketWrites } from '../src/write-coalescing.js'
+import { WriteCoalescer } from '../src/write-coalescing.js'
 
 const closers: (() => void)[] = []
 afterEach(() => {
@@ -10,7 +10,9 @@ afterEach(() => {
 })
 
 /** A loopback connection: the server's end, writes coalesced, and what the client end read. */
-async function connectedPair(): Promise<{ sender: Socket; received: () => string }> {
+async function connectedPair(
+  coalescer = new WriteCoalescer(0),
+): Promise<{ sender: Socket; received: () => string }> {
   const server = createServer()
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
@@ -18,7 +20,7 @@ async function connectedPair(): Promise<{ sender: Socket; received: () => string
   const accepted = once(server, 'connection') as Promise<[Socket]>
   const client = connect(port, '127.0.0.1')
   const [sender] = await accepted
-  coalesceSocketWrites(sender)
+  coalescer.adopt(sender)
   let text = ''
   client.setEncoding('utf8').on('data', (chunk: string) => (text += chunk))
   closers.push(() => {
@@ -29,7 +31,7 @@ async function connectedPair(): Promise<{ sender: Socket; received: () => string
   return { sender, received: () => text }
 }
 
-describe('coalesceSocketWrites', () => {
+describe('WriteCoalescer without an interval', () => {
   it('holds what one turn writes until the turn ends, then sends it all in order', async () => {
     const { sender, received } = await connectedPair()
     const written: string[] = []
@@ -60,8 +62,9 @@ describe('coalesceSocketWrites', () => {
   })
 
   it('sends what a connection writes while the connections of the turn are uncorked', async () => {
-    const first = await connectedPair()
-    const second = await connectedPair()
+    const coalescer = new WriteCoalescer(0)
+    const first = await connectedPair(coalescer)
+    const second = await connectedPair(coalescer)
     // Whatever runs inside an uncork (a write callback, a stream's end) may write elsewhere.
     const uncork = first.sender.uncork.bind(first.sender)
     first.sender.uncork = () => {
@@ -75,5 +78,62 @@ describe('coalesceSocketWrites', () => {
     expect(second.sender.writableCorked).toBe(0)
     await expect.poll(first.received).toBe('a')
     await expect.poll(second.received).toBe('blate')
+  })
+})
+
+describe('WriteCoalescer with an interval', () => {
+  const intervalMs = 25
+  let clockMs = 1000
+  const coalescer = (): WriteCoalescer => new WriteCoalescer(intervalMs, () => clockMs)
+  const endOfTurn = (): Promise<unknown> => new Promise((resolve) => setImmediate(resolve))
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('sends the first write after a quiet interval at the end of its turn', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] })
+    const { sender, received } = await connectedPair(coalescer())
+    sender.write('first')
+    await endOfTurn()
+    expect(sender.writableCorked).toBe(0)
+    await expect.poll(received).toBe('first')
+  })
+
+  it('holds what comes within the interval until it ends, then sends it in one go, in order', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] })
+    const { sender, received } = await connectedPair(coalescer())
+    sender.write('a')
+    await endOfTurn()
+    clockMs += 10
+    sender.write('b')
+    await endOfTurn()
+    sender.write('c')
+    await endOfTurn()
+    expect(sender.writableCorked).toBe(1)
+    expect(sender.writableLength).toBe('bc'.length)
+    clockMs += 15
+    vi.advanceTimersByTime(15)
+    expect(sender.writableCorked).toBe(0)
+    await expect.poll(received).toBe('abc')
+  })
+
+  it('waits only for what is left of the interval, and not at all once it is over', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] })
+    const { sender, received } = await connectedPair(coalescer())
+    sender.write('a')
+    await endOfTurn()
+    clockMs += 20
+    sender.write('b')
+    await endOfTurn()
+    vi.advanceTimersByTime(4)
+    expect(sender.writableCorked).toBe(1)
+    clockMs += 5
+    vi.advanceTimersByTime(1)
+    expect(sender.writableCorked).toBe(0)
+    clockMs += intervalMs
+    sender.write('c')
+    await endOfTurn()
+    expect(sender.writableCorked).toBe(0)
+    await expect.poll(received).toBe('abc')
   })
 })
