@@ -4,7 +4,7 @@
 // read a second, whatever their number.
 
 import type { DeadLetter, PartitionLag } from '@herald/shared/kafka'
-import type { InstanceStatus } from '@herald/shared/service'
+import { RegistryUnavailableError, type InstanceStatus } from '@herald/shared/service'
 import express, { type RequestHandler, type Router } from 'express'
 
 import { parseDeadLettersLimit, parseTopicsQuery } from './admin-query.js'
@@ -81,7 +81,14 @@ export function adminRouter(
     .route('/admin/topics')
     .get(...admin, async (req, res) => {
       const query = parseTopicsQuery(req.query)
-      const [lags, instances] = await Promise.all([groupLag(), deps.instances()])
+      // While Redis cannot be read, the topics still show, with no owner known.
+      const [lags, instances] = await Promise.all([
+        groupLag(),
+        deps.instances().catch((error: unknown) => {
+          if (error instanceof RegistryUnavailableError) return []
+          throw error
+        }),
+      ])
       res.json(topicsPage(lags, instances, query))
     })
     .all(methodNotAllowed(['GET']))

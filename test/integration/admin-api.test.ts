@@ -266,13 +266,20 @@ describe('the operator API', () => {
     })
   })
 
-  it('answers 503 upstream_unavailable while Redis does not answer, and lists again once it does', async () => {
+  it('answers 503 upstream_unavailable for the instances while Redis does not answer, and topics without owners', async () => {
+    const topic = uniqueTopic('admin-redis')
+    expect((await post({ topic, message: 1 })).status).toBe(202)
     // Stopped, not killed: its connections stay open and commands wait, as on a stalled host.
     stack().supervisor.signal('redis', 'SIGSTOP')
     try {
       const answer = await call(url('/admin/instances'), { bearer: await adminToken() })
       expectError(answer, 503, 'upstream_unavailable', /instance registry.*within 2000 ms/)
       expect(answer.headers.get('retry-after')).toBe('1')
+      // The topics come from Kafka: they still show, with no owner known.
+      const page = await admin<{ topics: TopicLagView[] }>(`/admin/topics?search=${topic}`)
+      expect(page.topics.map(({ topic: name, owners }) => ({ name, owners }))).toEqual([
+        { name: topic, owners: [] },
+      ])
     } finally {
       stack().supervisor.signal('redis', 'SIGCONT')
     }
