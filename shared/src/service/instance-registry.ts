@@ -165,7 +165,7 @@ export function reportInstance(
 const SCAN_COUNT = 100
 
 /** How long a read of the registry may take before it is given up (an operator waits on it). */
-export const REGISTRY_READ_TIMEOUT_MS = 2000
+const REGISTRY_READ_TIMEOUT_MS = 2000
 
 /** Redis could not be read (an error, or no answer in time): the registry cannot say who is alive. */
 export class RegistryUnavailableError extends Error {
