@@ -55,6 +55,8 @@ export interface BenchOptions {
   pacedStepMs: number
   /** Length of the soak's mixed load. */
   soakMinutes: number
+  /** The consumers' HERALD_WRITE_INTERVAL_MS (0: their default, a write per turn). */
+  writeIntervalMs: number
   scenarios: ScenarioName[]
   cpuProf: boolean
   outDir: string
@@ -90,6 +92,8 @@ export const USAGE = `usage: npm run bench -- [flags]
   --paced-seconds S   paced fan-out: seconds each rate is offered (default 10; 3 with --quick)
   --soak-minutes M    soak: minutes of mixed load, memory of every process sampled (default 10;
                       1 with --quick)
+  --write-interval MS the consumers' HERALD_WRITE_INTERVAL_MS, 0 to 1000 (default 0; README ›
+                      Performance › Paced fan-out)
   --scenarios LIST    any of ${SCENARIOS.join(',')} (default all)
   --cpu-prof          CPU profiles of producers, consumers and baselines in <out>/profiles
                       (replacing the last run's), summed up in <out>/profiles/summary.md
@@ -97,6 +101,15 @@ export const USAGE = `usage: npm run bench -- [flags]
 
 export class UsageError extends Error {
   override readonly name = 'UsageError'
+}
+
+/** --write-interval: 0 is a value here (the consumers' default), unlike every count. */
+function writeInterval(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined) return 0
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 0 || value > 1000)
+    problems.push(`--write-interval: expected a whole number of ms from 0 to 1000, got ${raw}`)
+  return value
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/
@@ -133,6 +146,7 @@ export function parseBenchOptions(args: readonly string[], defaultOutDir: string
     '--paced-rates',
     '--paced-seconds',
     '--soak-minutes',
+    '--write-interval',
     '--scenarios',
     '--out',
   ]
@@ -219,6 +233,7 @@ export function parseBenchOptions(args: readonly string[], defaultOutDir: string
     ).sort((a, b) => a - b),
     pacedStepMs: count('--paced-seconds', quick ? 3 : 10, 600) * 1000,
     soakMinutes: count('--soak-minutes', quick ? 1 : 10, 120),
+    writeIntervalMs: writeInterval(values.get('--write-interval'), problems),
     scenarios,
     cpuProf: flags.has('--cpu-prof'),
     outDir: values.get('--out') ?? defaultOutDir,

@@ -83,6 +83,14 @@ describe('parseBenchOptions', () => {
     expect(() => parse('--soak-minutes', '0')).toThrow(/--soak-minutes/)
   })
 
+  it("takes the consumers' write interval, 0 by default and 0 allowed", () => {
+    expect(parse().writeIntervalMs).toBe(0)
+    expect(parse('--write-interval', '50').writeIntervalMs).toBe(50)
+    expect(parse('--write-interval', '0').writeIntervalMs).toBe(0)
+    expect(() => parse('--write-interval', '1001')).toThrow(/--write-interval/)
+    expect(() => parse('--write-interval', '-1')).toThrow(/--write-interval/)
+  })
+
   it('steps the paced fan-out up through its rates, whatever order they are given in', () => {
     expect(parse().pacedRates).toEqual([10_000, 25_000, 50_000, 100_000, 200_000])
     expect(parse().pacedSubscribers).toEqual([1000, 10_000])

@@ -68,7 +68,14 @@ export async function startHeraldStack(
         HERALD_TOKEN_SECRET: BENCH_SECRET,
       }
     : { HERALD_OPEN_ACCESS: 'true' }
-  const serviceEnv = { HERALD_TOPIC_PREFIX, HERALD_CONSUMER_GROUP, ...UNLIMITED_ENV, ...accessEnv }
+  const serviceEnv = {
+    HERALD_TOPIC_PREFIX,
+    HERALD_CONSUMER_GROUP,
+    // Always set, so that the results file says what ran (and not the shell's environment).
+    HERALD_WRITE_INTERVAL_MS: String(options.writeIntervalMs),
+    ...UNLIMITED_ENV,
+    ...accessEnv,
+  }
   const nodeArgs = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profilesDir] : []
   if (options.cpuProf) mkdirSync(profilesDir, { recursive: true })
   const reporter = consoleReporter((line) => process.stdout.write(`  ${line}\n`))
